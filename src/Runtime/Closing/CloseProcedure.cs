@@ -164,7 +164,8 @@ internal static class CloseProcedure
 
     private static async Task<CloseExchange> AwaitPeerCloseAsync(CloseTarget target, TlsCloseOptions options, CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+        // Rented only once the peer sends something: thousands of closes may wait at once, most for nothing.
+        byte[]? buffer = null;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.PeerCloseTimeout);
 
@@ -179,6 +180,9 @@ internal static class CloseProcedure
                 int read;
                 try
                 {
+                    // A zero-byte read waits for data (or the end) without holding a buffer.
+                    await target.ReadAsync(Memory<byte>.Empty, deadline.Token).ConfigureAwait(false);
+                    buffer ??= ArrayPool<byte>.Shared.Rent(ReadBufferSize);
                     read = await target.ReadAsync(buffer, deadline.Token).ConfigureAwait(false);
                 }
                 catch (Exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -204,7 +208,10 @@ internal static class CloseProcedure
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

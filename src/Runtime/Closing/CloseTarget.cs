@@ -20,7 +20,10 @@ internal abstract class CloseTarget
     /// </summary>
     public abstract Task SendCloseNotifyAsync(CancellationToken cancellationToken);
 
-    /// <summary>Reads what the peer sent after our close_notify; 0 at the end of its side of the connection.</summary>
+    /// <summary>
+    /// Reads what the peer sent after our close_notify; 0 at the end of its side of the connection. An empty
+    /// buffer waits until data or the end arrives, without consuming it (as <see cref="System.Net.Security.SslStream"/> does).
+    /// </summary>
     public abstract ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
 
     /// <summary>Reads synchronously, throwing <see cref="TimeoutException"/> when nothing came within <paramref name="timeout"/>.</summary>
