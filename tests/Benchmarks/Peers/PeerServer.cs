@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace TlsShutdown.Benchmarks.Peers;
+
+/// <summary>How the benchmark's TLS peer treats a connection once the handshake is done.</summary>
+internal enum PeerKind
+{
+    /// <summary>Reads until our close_notify, answers with its own, then closes.</summary>
+    Cooperative,
+
+    /// <summary>Never reads, never writes, never closes: the close has to time out.</summary>
+    Silent,
+}
+
+/// <summary>
+/// The TLS server the benchmarks close connections to. It runs in a child process (see
+/// <see cref="PeerProcess"/>) so that its allocations and threads are not counted against the close.
+/// </summary>
+internal static class PeerServer
+{
+    public static async Task RunAsync(PeerKind kind)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(4096);
+        Console.WriteLine($"PORT {((IPEndPoint)listener.LocalEndPoint!).Port}");
+
+        var held = new List<SslStream>();
+        while (true)
+        {
+            Socket socket = await listener.AcceptAsync();
+            _ = ServeAsync(socket, kind, held);
+        }
+    }
+
+    private static async Task ServeAsync(Socket socket, PeerKind kind, List<SslStream> held)
+    {
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: true));
+        try
+        {
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificate = BenchmarkCertificate.Server,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            });
+
+            if (kind == PeerKind.Silent)
+            {
+                lock (held)
+                {
+                    held.Add(tls);
+                }
+
+                return;
+            }
+
+            var buffer = new byte[16 * 1024];
+            while (await tls.ReadAsync(buffer) > 0)
+            {
+            }
+
+            await tls.ShutdownAsync();
+        }
+        catch (Exception)
+        {
+            // A client that went away mid-handshake or mid-close is not the peer's concern.
+        }
+
+        if (kind == PeerKind.Cooperative)
+        {
+            tls.Dispose();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Reflection;
+using BenchmarkDotNet.Running;
+using TlsShutdown.Benchmarks.Peers;
+using TlsShutdown.Benchmarks.Storm;
+
+// dotnet run -c Release --project tests/Benchmarks -- [BenchmarkDotNet arguments]   the benchmarks
+// dotnet run -c Release --project tests/Benchmarks -- storm [closes]               the shutdown storm
+// (internal) peer <Cooperative|Silent>                                             a peer process
+if (args is ["peer", var kind])
+{
+    await PeerServer.RunAsync(Enum.Parse<PeerKind>(kind));
+    return 0;
+}
+
+Environment.SetEnvironmentVariable(PeerProcess.HostVariable, Assembly.GetEntryAssembly()!.Location);
+
+if (args is ["storm", ..])
+{
+    return await ShutdownStorm.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
