@@ -1,10 +1,11 @@
+using System.Security.Authentication;
 using System.Reflection;
 using BenchmarkDotNet.Running;
 using TlsShutdown.Benchmarks.Peers;
 using TlsShutdown.Benchmarks.Storm;
 
 // dotnet run -c Release --project tests/Benchmarks -- [BenchmarkDotNet arguments]   the benchmarks
-// dotnet run -c Release --project tests/Benchmarks -- storm [closes]               the shutdown storm
+// dotnet run -c Release --project tests/Benchmarks -- storm [closes] [Tls12|Tls13] the shutdown storm
 // (internal) peer <Cooperative|Silent>                                             a peer process
 if (args is ["peer", var kind])
 {
@@ -16,7 +17,9 @@ Environment.SetEnvironmentVariable(PeerProcess.HostVariable, Assembly.GetEntryAs
 
 if (args is ["storm", ..])
 {
-    return await ShutdownStorm.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000);
+    return await ShutdownStorm.RunAsync(
+        args.Length > 1 ? int.Parse(args[1]) : 10_000,
+        args.Length > 2 ? Enum.Parse<SslProtocols>(args[2]) : SslProtocols.Tls13);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -59,6 +59,9 @@ internal sealed class PeerProcess : IDisposable
             EnabledSslProtocols = protocol,
             RemoteCertificateValidationCallback = static (_, _, _, _) => true, // the benchmark's own peer
         });
+
+        var greeting = new byte[1];
+        await tls.ReadExactlyAsync(greeting);
         return tls;
     }
 

@@ -21,6 +21,8 @@ internal enum PeerKind
 /// </summary>
 internal static class PeerServer
 {
+    public static readonly byte[] Greeting = [42];
+
     public static async Task RunAsync(PeerKind kind)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -46,6 +48,11 @@ internal static class PeerServer
                 ServerCertificate = BenchmarkCertificate.Server,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             });
+
+            // One byte of application data, which the client reads before it closes, as an application reads a
+            // response. It also makes the client take in TLS 1.3's post-handshake session tickets, which would
+            // otherwise be processed by the close itself and dominate what is measured.
+            await tls.WriteAsync(Greeting);
 
             if (kind == PeerKind.Silent)
             {
