@@ -14,7 +14,7 @@ namespace TlsShutdown.Benchmarks.Close;
 [Config(typeof(CloseBenchmarkConfig))]
 public class CloseBenchmarks
 {
-    public const int ConnectionsPerIteration = 200;
+    public const int ConnectionsPerIteration = 500;
 
     private readonly byte[] _buffer = new byte[16 * 1024];
     private readonly Queue<SslStream> _connections = new();
