@@ -33,9 +33,13 @@ internal readonly record struct CloseExchange(
         null => new(TlsCloseOutcome.PeerClosed, true, null, discarded),
     };
 
-    /// <summary>A failed send: a transport that the application had already closed means there was nothing to send.</summary>
+    /// <summary>A failed send: a transport that the application had already closed means there was nothing to send.
+    /// Transports report that as an <see cref="ObjectDisposedException"/>, which <see cref="System.Net.Sockets.NetworkStream"/>
+    /// wraps in an <see cref="IOException"/>.</summary>
     public static CloseExchange FromSendError(Exception error) =>
-        error is ObjectDisposedException ? NotConnected(error) : SendFailed(error);
+        error is ObjectDisposedException or IOException { InnerException: ObjectDisposedException }
+            ? NotConnected(error)
+            : SendFailed(error);
 
     public static CloseExchange FromReadError(CloseTarget target, long discarded, Exception error) =>
         target.IsEndOfTransport(error) ? Truncated(discarded, error) : ProtocolError(discarded, error);
