@@ -1,0 +1,27 @@
+using System.Security.Authentication;
+using TlsShutdown.Tests.Infrastructure;
+
+namespace TlsShutdown.Tests;
+
+/// <summary>Theory data shared by the zoo tests.</summary>
+public static class ZooData
+{
+    /// <summary>TLS 1.2 and TLS 1.3.</summary>
+    public static TheoryData<SslProtocols> Protocols => new(TestTls.Protocols);
+
+    /// <summary>TLS 1.2 and TLS 1.3, each with and without an <see cref="EofTrackingStream"/> under the SslStream.</summary>
+    public static TheoryData<SslProtocols, bool> ProtocolsAndTracking
+    {
+        get
+        {
+            var data = new TheoryData<SslProtocols, bool>();
+            foreach (SslProtocols protocol in TestTls.Protocols)
+            {
+                data.Add(protocol, true);
+                data.Add(protocol, false);
+            }
+
+            return data;
+        }
+    }
+}
