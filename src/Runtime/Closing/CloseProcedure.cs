@@ -28,8 +28,15 @@ internal static class CloseProcedure
             target.Abort();
             target.Dispose();
             CloseMetrics.RecordCanceled(target.StreamType, Stopwatch.GetElapsedTime(started));
-            throw error as OperationCanceledException
-                ?? new OperationCanceledException("The TLS close was canceled; the transport was aborted.", error, cancellationToken);
+
+            // The wait for the peer is canceled through a linked token: report the caller's own token, so that
+            // `catch (OperationCanceledException e) when (e.CancellationToken == token)` recognizes it.
+            if (error is OperationCanceledException canceled && canceled.CancellationToken == cancellationToken)
+            {
+                throw;
+            }
+
+            throw new OperationCanceledException("The TLS close was canceled; the transport was aborted.", error, cancellationToken);
         }
         catch
         {
