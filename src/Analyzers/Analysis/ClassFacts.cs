@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace TlsShutdown.Analyzers.Analysis;
+
+/// <summary>
+/// What the class as a whole says about its fields: which ones hold a TLS stream (Stream-typed ones
+/// too), which transport and wrapper fields sit beneath them, and whether any method shuts them down
+/// or bounds their reads. Fields that share a connection form one group.
+/// </summary>
+internal sealed class ClassFacts
+{
+    private readonly Dictionary<IFieldSymbol, (int Group, Role Role)> _fields = new(SymbolEqualityComparer.Default);
+    private readonly List<GroupFacts> _groups = new();
+
+    public static ClassFacts Empty { get; } = new();
+
+    public bool IsEmpty => _fields.Count == 0;
+
+    public bool TryGet(IFieldSymbol field, out int group, out Role role)
+    {
+        if (_fields.TryGetValue(field, out var entry))
+        {
+            group = entry.Group;
+            role = entry.Role;
+            return true;
+        }
+
+        group = -1;
+        role = default;
+        return false;
+    }
+
+    public bool Contains(IFieldSymbol field) => _fields.ContainsKey(field);
+
+    public GroupFacts Group(int group) => _groups[group];
+
+    /// <summary>Adds the fields one method bound to one connection, merging with groups already known.</summary>
+    public void AddConnection(TlsKind kind, IReadOnlyList<(IFieldSymbol Field, Role Role)> fields)
+    {
+        int group = -1;
+        foreach (var (field, _) in fields)
+        {
+            if (_fields.TryGetValue(field, out var existing))
+            {
+                group = existing.Group;
+                break;
+            }
+        }
+
+        if (group < 0)
+        {
+            group = _groups.Count;
+            _groups.Add(new GroupFacts(kind));
+        }
+
+        foreach (var (field, role) in fields)
+        {
+            if (!_fields.TryGetValue(field, out var existing))
+            {
+                _fields[field] = (group, role);
+            }
+            else if (existing.Group != group)
+            {
+                // Two groups turned out to be one connection: move the other group's fields over.
+                var old = existing.Group;
+                foreach (var key in new List<IFieldSymbol>(_fields.Keys))
+                {
+                    if (_fields[key].Group == old) _fields[key] = (group, _fields[key].Role);
+                }
+            }
+        }
+    }
+
+    /// <summary>Facts about one field group.</summary>
+    internal sealed class GroupFacts
+    {
+        public GroupFacts(TlsKind kind) => Kind = kind;
+
+        public TlsKind Kind { get; }
+
+        public bool HasShutdown { get; set; }
+
+        public bool HasReadTimeout { get; set; }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.CodeAnalysis;
+
+namespace TlsShutdown.Analyzers.Analysis;
+
+/// <summary>One TLS connection a method creates, receives or holds, with its flow-insensitive facts.</summary>
+internal sealed class Connection
+{
+    public Connection(int id, Origin origin, TlsKind kind)
+    {
+        Id = id;
+        Origin = origin;
+        Kind = kind;
+    }
+
+    public int Id { get; }
+
+    public Origin Origin { get; set; }
+
+    public TlsKind Kind { get; set; }
+
+    /// <summary>The class-level field group it belongs to, or -1.</summary>
+    public int FieldGroup { get; set; } = -1;
+
+    /// <summary>A TLS-typed symbol naming the stream (what the code fix passes to GracefulTlsClose).</summary>
+    public ISymbol? StreamSymbol { get; set; }
+
+    /// <summary>Referenced from a lambda or local function: the outer method no longer owns it alone.</summary>
+    public bool Captured { get; set; }
+
+    /// <summary>A ReadTimeout/ReceiveTimeout is set on the stream or its transport somewhere (method or class).</summary>
+    public bool HasReadTimeout { get; set; }
+
+    /// <summary>This method shuts the connection down somewhere (ShutdownAsync, GracefulTlsClose, BouncyCastle Close).</summary>
+    public bool HasShutdownCall { get; set; }
+
+    /// <summary>The class shuts the field's connection down in some method: its other closes are not reported.</summary>
+    public bool ClassShutsDown { get; set; }
+}

@@ -1,0 +1,486 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace TlsShutdown.Analyzers.Analysis;
+
+/// <summary>
+/// The flow-sensitive half: a worklist over the control-flow graph tracking each connection's state
+/// (authenticated, shut down, closed, escaped...). Only normal paths count: catch blocks start in the
+/// Error state, and a finally block is entered only from the branches that leave its try normally, so
+/// a using's disposal after a failed handshake is never reported. Findings are collected in a last
+/// pass over the fixed point.
+/// </summary>
+internal sealed class ConnectionFlow
+{
+    private const ushort NotReportable =
+        FlowState.Closed | FlowState.Shutdown | FlowState.Graceful | FlowState.Escaped | FlowState.Abortive | FlowState.Error;
+
+    private static readonly HashSet<string> StoringMethods = new()
+    {
+        "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Enqueue", "TryEnqueue", "Push", "Insert", "Set", "SetResult",
+        "TrySetResult", "Register", "Attach", "Adopt", "Store", "Track", "Post", "SendAsync", "TryWrite", "WriteAsync",
+    };
+
+    private readonly ConnectionModel _model;
+    private readonly TaskUse _tasks;
+    private readonly TlsTypes _types;
+    private readonly FindingSink _sink;
+
+    private ConnectionFlow(ConnectionModel model, FindingSink sink)
+    {
+        _model = model;
+        _types = model.Types;
+        _tasks = new TaskUse(model.Types, model.Operations);
+        _sink = sink;
+    }
+
+    /// <summary>Analyzes a graph and, recursively, its lambdas and local functions.</summary>
+    public static void Analyze(ConnectionModel model, ClassFacts facts, FindingSink sink)
+    {
+        new ConnectionFlow(model, sink).Run();
+        foreach (var nested in model.NestedGraphs)
+        {
+            Analyze(ConnectionModel.Build(nested, model.Types, facts, model), facts, sink);
+        }
+    }
+
+    private void Run()
+    {
+        var blocks = _model.Graph.Blocks;
+        var input = new FlowState?[blocks.Length];
+        var queue = new Queue<int>();
+        var queued = new bool[blocks.Length];
+        var continuations = new Dictionary<ControlFlowRegion, HashSet<(ControlFlowBranch Branch, int Index)>>();
+        int count = _model.ConnectionCount;
+
+        input[0] = FlowState.Uniform(count, i => _model.GetConnection(i).Origin == Origin.Created ? (ushort)0 : FlowState.Authenticated);
+        Enqueue(0);
+        foreach (var region in Regions(_model.Graph.Root))
+        {
+            if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler or ControlFlowRegionKind.Filter)
+            {
+                input[region.FirstBlockOrdinal] = FlowState.Uniform(count, _ => FlowState.Error | FlowState.Authenticated);
+                Enqueue(region.FirstBlockOrdinal);
+            }
+        }
+
+        // Each block is revisited only when its input grows; the cap is a guard, never reached in practice.
+        int budget = blocks.Length * 32 + 64;
+        while (queue.Count > 0 && budget-- > 0)
+        {
+            int ordinal = queue.Dequeue();
+            queued[ordinal] = false;
+            var block = blocks[ordinal];
+            var state = input[ordinal]!.Clone();
+            Transfer(state, block, report: false);
+            Follow(block, block.FallThroughSuccessor, state);
+            Follow(block, block.ConditionalSuccessor, state);
+        }
+
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            if (input[i] is { } state) Transfer(state.Clone(), blocks[i], report: true);
+        }
+
+        void Enqueue(int ordinal)
+        {
+            if (queued[ordinal]) return;
+            queued[ordinal] = true;
+            queue.Enqueue(ordinal);
+        }
+
+        void Propagate(int ordinal, FlowState state)
+        {
+            if (input[ordinal] is null)
+            {
+                input[ordinal] = state.Clone();
+                Enqueue(ordinal);
+            }
+            else if (input[ordinal]!.JoinWith(state))
+            {
+                Enqueue(ordinal);
+            }
+        }
+
+        void Follow(BasicBlock block, ControlFlowBranch? branch, FlowState state)
+        {
+            if (branch is null) return;
+            if (branch.FinallyRegions.Length > 0)
+            {
+                AddContinuation(branch.FinallyRegions[0], branch, 0);
+                Propagate(branch.FinallyRegions[0].FirstBlockOrdinal, state);
+            }
+            else if (branch.Destination is not null)
+            {
+                Propagate(branch.Destination.Ordinal, state);
+            }
+
+            // The end of a finally block: continue wherever the branches that entered it were going.
+            if (branch.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling
+                && FinallyEndingAt(block) is { } finallyRegion
+                && continuations.TryGetValue(finallyRegion, out var pending))
+            {
+                foreach (var (entering, index) in pending.ToList())
+                {
+                    if (index + 1 < entering.FinallyRegions.Length)
+                    {
+                        AddContinuation(entering.FinallyRegions[index + 1], entering, index + 1);
+                        Propagate(entering.FinallyRegions[index + 1].FirstBlockOrdinal, state);
+                    }
+                    else if (entering.Destination is not null)
+                    {
+                        Propagate(entering.Destination.Ordinal, state);
+                    }
+                }
+            }
+        }
+
+        void AddContinuation(ControlFlowRegion region, ControlFlowBranch branch, int index)
+        {
+            if (!continuations.TryGetValue(region, out var set)) continuations[region] = set = new HashSet<(ControlFlowBranch, int)>();
+            if (set.Add((branch, index)) && input[region.LastBlockOrdinal] is not null) Enqueue(region.LastBlockOrdinal);
+        }
+    }
+
+    private static IEnumerable<ControlFlowRegion> Regions(ControlFlowRegion region)
+    {
+        yield return region;
+        foreach (var nested in region.NestedRegions)
+        {
+            foreach (var r in Regions(nested)) yield return r;
+        }
+    }
+
+    private static ControlFlowRegion? FinallyEndingAt(BasicBlock block)
+    {
+        for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Finally && region.LastBlockOrdinal == block.Ordinal) return region;
+        }
+
+        return null;
+    }
+
+    private void Transfer(FlowState state, BasicBlock block, bool report)
+    {
+        foreach (var op in block.Operations)
+        {
+            OperationWalker.PostOrder(op, o => Apply(o, state, report));
+        }
+
+        OperationWalker.PostOrder(block.BranchValue, o => Apply(o, state, report));
+        if (block.BranchValue is not null && block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return)
+        {
+            Escape(state, block.BranchValue);
+        }
+    }
+
+    private void Apply(IOperation op, FlowState state, bool report)
+    {
+        switch (op)
+        {
+            case IObjectCreationOperation creation:
+                ApplyCreation(creation, state);
+                break;
+            case IInvocationOperation invocation:
+                ApplyInvocation(invocation, state, report);
+                break;
+            case ISimpleAssignmentOperation assignment:
+                ApplyAssignment(assignment, state);
+                break;
+            case IReturnOperation { ReturnedValue: { } returned }:
+                Escape(state, returned);
+                break;
+        }
+    }
+
+    private void ApplyCreation(IObjectCreationOperation creation, FlowState state)
+    {
+        var self = _model.Resolve(creation);
+        if (self is { Role: Role.Tls })
+        {
+            // A new connection (each loop iteration makes a fresh one).
+            state.Reset(self.Value.Connection);
+            return;
+        }
+
+        if (self is not null || _types.IsTransport(creation.Type) || ConnectionModel.LeavesOpen(creation)) return;
+
+        // Handed to a constructor that keeps it: the new object owns the connection now.
+        foreach (var argument in creation.Arguments)
+        {
+            if (_model.Resolve(argument.Value) is { Role: not Role.Transport } passed) state.Set(passed.Connection, FlowState.Escaped);
+        }
+    }
+
+    private void ApplyAssignment(ISimpleAssignmentOperation assignment, FlowState state)
+    {
+        if (assignment.Target is IPropertyReferenceOperation { Property.Name: "LingerState" } linger && IsZeroLinger(assignment.Value))
+        {
+            if (_model.Resolve(linger.Instance) is { } abortive) state.Set(abortive.Connection, FlowState.Abortive);
+            return;
+        }
+
+        if (ConnectionModel.KeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
+        {
+            // Stored in a property, an array, another object: not ours to close any more.
+            if (_model.Resolve(assignment.Value) is { Role: not Role.Transport } stored) state.Set(stored.Connection, FlowState.Escaped);
+        }
+    }
+
+    private void Escape(FlowState state, IOperation value)
+    {
+        if (_model.Resolve(value) is { } escaped) state.Set(escaped.Connection, FlowState.Escaped);
+    }
+
+    private void ApplyInvocation(IInvocationOperation invocation, FlowState state, bool report)
+    {
+        var method = invocation.TargetMethod;
+        var name = method.Name;
+        if (TlsTypes.Is(method.ContainingType, _types.GracefulTlsClose))
+        {
+            if (invocation.Arguments.Length > 0 && _model.Resolve(invocation.Arguments[0].Value) is { } graceful)
+            {
+                state.Set(graceful.Connection, FlowState.Graceful | FlowState.Closed);
+            }
+
+            return;
+        }
+
+        var receiver = invocation.Instance;
+        int first = 0;
+        if (receiver is null && method.IsExtensionMethod && invocation.Arguments.Length > 0)
+        {
+            receiver = invocation.Arguments[0].Value;
+            first = 1;
+        }
+
+        for (int i = first; i < invocation.Arguments.Length; i++)
+        {
+            var argument = invocation.Arguments[i];
+            if (_model.Resolve(argument.Value) is not { } passed) continue;
+            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out || StoringMethods.Contains(name))
+            {
+                state.Set(passed.Connection, FlowState.Escaped);
+            }
+            else if (passed.Role != Role.Transport)
+            {
+                // Borrowed by a helper, which may well authenticate it.
+                state.Set(passed.Connection, FlowState.Authenticated);
+            }
+        }
+
+        if (report) CheckCallShape(invocation, receiver);
+        if (_model.Resolve(receiver) is not { } binding) return;
+
+        var connection = _model.GetConnection(binding.Connection);
+        int id = connection.Id;
+        switch (binding.Role)
+        {
+            case Role.Tls:
+                if (IsHandshake(name, connection.Kind))
+                {
+                    if (report) CheckSyncHandshake(invocation, connection);
+                    state.Set(id, FlowState.Authenticated);
+                }
+                else if (name == "ShutdownAsync")
+                {
+                    state.Set(id, FlowState.Shutdown | FlowState.Authenticated);
+                }
+                else if (name is "Dispose" or "DisposeAsync" or "Close")
+                {
+                    Close(invocation, connection, binding.Role, state, report);
+                }
+                else if (name is "CopyTo" or "CopyToAsync")
+                {
+                    if (report && connection.Kind == TlsKind.SslStream) Add(Descriptors.Tls007TruncationProneRead, invocation, name);
+                }
+                else if (IsRead(name))
+                {
+                    if (report) CheckPeerCloseWait(invocation, connection, state);
+                    state.Set(id, FlowState.Authenticated);
+                }
+                else if (IsWrite(name, binding.Role))
+                {
+                    if (report) CheckWriteAfterShutdown(invocation, connection, state);
+                    state.Set(id, FlowState.Authenticated);
+                }
+
+                break;
+            case Role.Owner:
+                if (name is "Dispose" or "DisposeAsync" or "Close")
+                {
+                    Close(invocation, connection, binding.Role, state, report);
+                }
+                else if (name is "ReadToEnd" or "ReadToEndAsync")
+                {
+                    if (report && connection.Kind == TlsKind.SslStream) Add(Descriptors.Tls007TruncationProneRead, invocation, name);
+                }
+                else if (IsRead(name))
+                {
+                    if (report) CheckPeerCloseWait(invocation, connection, state);
+                }
+                else if (IsWrite(name, binding.Role))
+                {
+                    if (report) CheckWriteAfterShutdown(invocation, connection, state);
+                }
+
+                break;
+            case Role.Transport:
+                if (name == "Close" && invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 })
+                {
+                    state.Set(id, FlowState.Abortive);
+                }
+                else if (name == "SetSocketOption" && invocation.Arguments.Any(a => IsZeroLinger(a.Value)))
+                {
+                    state.Set(id, FlowState.Abortive);
+                }
+                else if (name is "Dispose" or "DisposeAsync" or "Close" or "Shutdown" or "Disconnect" or "DisconnectAsync")
+                {
+                    Close(invocation, connection, binding.Role, state, report);
+                }
+
+                break;
+        }
+    }
+
+    private static bool IsHandshake(string name, TlsKind kind) =>
+        name.StartsWith("AuthenticateAs", System.StringComparison.Ordinal) || name == "NegotiateClientCertificateAsync"
+        || (kind == TlsKind.BouncyCastle && name is "Connect" or "Accept");
+
+    private static bool IsRead(string name) =>
+        name.StartsWith("Read", System.StringComparison.Ordinal) && name is not ("ReadToEnd" or "ReadToEndAsync");
+
+    private static bool IsWrite(string name, Role role) =>
+        name.StartsWith("Write", System.StringComparison.Ordinal) || (role == Role.Owner && name.StartsWith("Flush", System.StringComparison.Ordinal));
+
+    /// <summary><c>new LingerOption(true, 0)</c>: an abortive close on purpose.</summary>
+    private bool IsZeroLinger(IOperation value) =>
+        OperationWalker.Unwrap(value) is IObjectCreationOperation creation
+        && TlsTypes.Is(creation.Type, _types.LingerOption)
+        && creation.Arguments.Length == 2
+        && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: true }
+        && creation.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 };
+
+    private void Close(IInvocationOperation invocation, Connection connection, Role role, FlowState state, bool report)
+    {
+        int id = connection.Id;
+        if (connection.Kind == TlsKind.BouncyCastle && role != Role.Transport)
+        {
+            // TlsProtocol.Close (and its stream's Dispose) sends close_notify itself.
+            state.Set(id, FlowState.Graceful | FlowState.Closed);
+            return;
+        }
+
+        if (report && IsReportableClose(connection, state))
+        {
+            if (connection.Kind == TlsKind.BouncyCastle)
+            {
+                Add(Descriptors.Tls008BouncyCastleTransportClosedFirst, invocation, Describe(invocation));
+            }
+            else
+            {
+                AddClose(invocation, connection);
+            }
+        }
+
+        state.Set(id, FlowState.Closed);
+    }
+
+    private static bool IsReportableClose(Connection connection, FlowState state) =>
+        !state.MayHave(connection.Id, NotReportable)
+        && !connection.Captured
+        && !connection.ClassShutsDown
+        && (connection.Origin != Origin.Created || state.MayHave(connection.Id, FlowState.Authenticated));
+
+    /// <summary>TLS003/TLS004/TLS005: the shape of a single call, whatever the connection's state.</summary>
+    private void CheckCallShape(IInvocationOperation invocation, IOperation? receiver)
+    {
+        var kind = _types.KindOf(receiver?.Type);
+        if (kind is TlsKind.None or TlsKind.BouncyCastle) return;
+        var name = invocation.TargetMethod.Name;
+        if (name == "ShutdownAsync" && kind == TlsKind.SslStream)
+        {
+            switch (_tasks.Classify(invocation))
+            {
+                case TaskUseKind.Awaited or TaskUseKind.Blocked:
+                    Add(Descriptors.Tls003UnboundedShutdown, invocation, name);
+                    break;
+                case TaskUseKind.Dropped:
+                    Add(Descriptors.Tls004ShutdownNotAwaited, invocation, name);
+                    break;
+            }
+        }
+        else if (name.EndsWith("Async", System.StringComparison.Ordinal) && IsHandshake(name, kind))
+        {
+            if (!_tasks.IsRealToken(_tasks.TokenArgument(invocation))
+                && _tasks.Classify(invocation) is TaskUseKind.Awaited or TaskUseKind.Blocked or TaskUseKind.Dropped)
+            {
+                Add(Descriptors.Tls005UnboundedHandshake, invocation, name);
+            }
+        }
+    }
+
+    /// <summary>The synchronous handshake is bounded only by a read timeout on the stream or its transport.</summary>
+    private void CheckSyncHandshake(IInvocationOperation invocation, Connection connection)
+    {
+        var name = invocation.TargetMethod.Name;
+        if (name.EndsWith("Async", System.StringComparison.Ordinal) || connection.Kind != TlsKind.SslStream) return;
+        if (connection.Origin is Origin.Created or Origin.Field && !connection.HasReadTimeout)
+        {
+            Add(Descriptors.Tls005UnboundedHandshake, invocation, name);
+        }
+    }
+
+    private void CheckPeerCloseWait(IInvocationOperation invocation, Connection connection, FlowState state)
+    {
+        if (!state.MayHave(connection.Id, FlowState.Shutdown) || state.MayHave(connection.Id, FlowState.Graceful | FlowState.Closed)) return;
+        var name = invocation.TargetMethod.Name;
+        bool bounded = name.EndsWith("Async", System.StringComparison.Ordinal)
+            ? _tasks.IsRealToken(_tasks.TokenArgument(invocation)) || _tasks.Classify(invocation) is TaskUseKind.Bounded or TaskUseKind.Unknown
+            : connection.HasReadTimeout;
+        if (!bounded) Add(Descriptors.Tls002UnboundedPeerCloseWait, invocation, name);
+    }
+
+    private void CheckWriteAfterShutdown(IInvocationOperation invocation, Connection connection, FlowState state)
+    {
+        if (state.MustHave(connection.Id, FlowState.Shutdown) && !state.MayHave(connection.Id, FlowState.Graceful | FlowState.Closed))
+        {
+            Add(Descriptors.Tls006WriteAfterShutdown, invocation, invocation.TargetMethod.Name);
+        }
+    }
+
+    private void Add(DiagnosticDescriptor descriptor, IInvocationOperation invocation, string argument) =>
+        _sink.Add(descriptor, CloseSyntax.ExplicitLocation(invocation.Syntax), ImmutableDictionary<string, string?>.Empty, argument);
+
+    private void AddClose(IInvocationOperation invocation, Connection connection)
+    {
+        bool isUsing = invocation.IsImplicit && CloseSyntax.UsingLocation(invocation.Syntax) is not null;
+        var location = isUsing ? CloseSyntax.UsingLocation(invocation.Syntax)! : CloseSyntax.ExplicitLocation(invocation.Syntax);
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        properties[FindingProperties.Using] = isUsing ? "true" : "false";
+        properties[FindingProperties.Kind] = connection.Kind.ToString();
+        if (connection.StreamSymbol is { } symbol)
+        {
+            properties[FindingProperties.Stream] = symbol.Name;
+            if (!_types.IsTls(TypeOf(symbol))) properties[FindingProperties.CastTo] = connection.Kind.ToString();
+        }
+
+        _sink.Add(Descriptors.Tls001CloseWithoutShutdown, location, properties.ToImmutable(), isUsing ? "using" : Describe(invocation));
+    }
+
+    private static string Describe(IInvocationOperation invocation) =>
+        invocation.IsImplicit ? invocation.TargetMethod.Name : CloseSyntax.ExplicitText(invocation.Syntax);
+
+    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+    {
+        ILocalSymbol l => l.Type,
+        IParameterSymbol p => p.Type,
+        IFieldSymbol f => f.Type,
+        _ => null,
+    };
+}

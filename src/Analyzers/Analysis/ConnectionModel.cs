@@ -1,0 +1,480 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace TlsShutdown.Analyzers.Analysis;
+
+/// <summary>
+/// The flow-insensitive half of the analysis of one control-flow graph: which values are TLS streams,
+/// their aliases, the wrappers that own them and the transports beneath them, grouped into
+/// connections. The flow pass (<see cref="ConnectionFlow"/>) then tracks each connection's state.
+/// </summary>
+internal sealed class ConnectionModel
+{
+    private readonly TlsTypes _types;
+    private readonly ClassFacts _facts;
+    private readonly ConnectionModel? _outer;
+    private readonly List<Connection> _connections = new();
+    private readonly List<int> _parent = new();
+    private readonly Dictionary<object, Binding> _bindings = new(KeyComparer.Instance);
+    private readonly Dictionary<object, HashSet<object>> _links = new(KeyComparer.Instance);
+    private readonly Dictionary<IOperation, int> _creations = new();
+    private readonly Dictionary<IOperation, int> _owners = new();
+    private readonly Dictionary<int, int> _groupConnections = new();
+    private readonly Dictionary<int, int> _outerConnections = new();
+    private bool _changed;
+
+    private ConnectionModel(ControlFlowGraph cfg, TlsTypes types, ClassFacts facts, ConnectionModel? outer)
+    {
+        Graph = cfg;
+        _types = types;
+        _facts = facts;
+        _outer = outer;
+        Operations = OperationWalker.AllOperations(cfg);
+    }
+
+    public ControlFlowGraph Graph { get; }
+
+    public TlsTypes Types => _types;
+
+    public List<IOperation> Operations { get; }
+
+    /// <summary>Lambdas and local functions of this graph, analyzed on their own with this model as the outer one.</summary>
+    public List<ControlFlowGraph> NestedGraphs { get; } = new();
+
+    public int ConnectionCount => _connections.Count;
+
+    public Connection GetConnection(int id) => _connections[Find(id)];
+
+    /// <summary>Connections after merging, each once.</summary>
+    public IEnumerable<Connection> Connections => _connections.Where(c => Find(c.Id) == c.Id);
+
+    public IEnumerable<KeyValuePair<object, Binding>> Bindings => _bindings;
+
+    public static ConnectionModel Build(ControlFlowGraph cfg, TlsTypes types, ClassFacts facts, ConnectionModel? outer)
+    {
+        var model = new ConnectionModel(cfg, types, facts, outer);
+        model.Run();
+        return model;
+    }
+
+    private void Run()
+    {
+        // Aliases can be formed in any order (loops, captures): iterate to a fixed point; it is reached in
+        // two or three passes, the bound only guards against the unforeseen.
+        for (int pass = 0; pass < 8; pass++)
+        {
+            _changed = false;
+            foreach (var op in Operations) Visit(op);
+            PropagateLinks();
+            if (!_changed) break;
+        }
+
+        CollectNested();
+        CollectFacts();
+    }
+
+    /// <summary>The connection and role of a value, or null when it is not part of a TLS connection.</summary>
+    public Binding? Resolve(IOperation? operation)
+    {
+        if (operation is null) return null;
+        operation = OperationWalker.Unwrap(operation);
+        switch (operation)
+        {
+            case IObjectCreationOperation creation:
+                if (_creations.TryGetValue(creation, out var id)) return new Binding(Find(id), Role.Tls);
+                if (_owners.TryGetValue(creation, out id)) return new Binding(Find(id), Role.Owner);
+                return null;
+            case IPropertyReferenceOperation property when property.Instance is not null:
+                // BouncyCastle's protocol.Stream is the TLS stream; TcpClient.Client is the transport's socket.
+                if (property.Property.Name == "Stream" && _types.KindOf(property.Instance.Type) == TlsKind.BouncyCastle)
+                {
+                    return Resolve(property.Instance);
+                }
+
+                if (property.Property.Name == "Client" && TlsTypes.DerivesFrom(property.Instance.Type, _types.TcpClient))
+                {
+                    return Resolve(property.Instance);
+                }
+
+                return null;
+            case IInvocationOperation invocation when invocation.TargetMethod.Name == "GetStream" && invocation.Instance is not null
+                && TlsTypes.DerivesFrom(invocation.Instance.Type, _types.TcpClient):
+                return Resolve(invocation.Instance);
+            default:
+                var key = KeyOf(operation);
+                return key is null ? null : Lookup(key);
+        }
+    }
+
+    /// <summary>The tracking key of a reference: a local, parameter, this-instance or static field, or a flow capture.</summary>
+    public static object? KeyOf(IOperation operation) => OperationWalker.Unwrap(operation) switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field when field.Instance is null || field.Instance is IInstanceReferenceOperation => field.Field,
+        IFlowCaptureReferenceOperation capture => capture.Id,
+        _ => null,
+    };
+
+    private Binding? Lookup(object key)
+    {
+        if (_bindings.TryGetValue(key, out var binding)) return new Binding(Find(binding.Connection), binding.Role);
+
+        // Class-level facts: a field of a known group.
+        if (key is IFieldSymbol field && _facts.TryGet(field, out var group, out var role))
+        {
+            if (!_groupConnections.TryGetValue(group, out var groupConnection))
+            {
+                groupConnection = NewConnection(Origin.Field, _facts.Group(group).Kind).Id;
+                _connections[groupConnection].FieldGroup = group;
+                _groupConnections[group] = groupConnection;
+            }
+
+            return Bind(key, groupConnection, role);
+        }
+
+        // A value captured from the enclosing method: that method's connection, seen here like a parameter.
+        if (key is ISymbol && _outer?.Lookup(key) is { } outerBinding)
+        {
+            var outerConnection = _outer.GetConnection(outerBinding.Connection);
+            if (!_outerConnections.TryGetValue(outerConnection.Id, out var mine))
+            {
+                mine = NewConnection(outerConnection.Origin == Origin.Field ? Origin.Field : Origin.Parameter, outerConnection.Kind).Id;
+                _connections[mine].FieldGroup = outerConnection.FieldGroup;
+                _connections[mine].ClassShutsDown = outerConnection.ClassShutsDown;
+                _outerConnections[outerConnection.Id] = mine;
+            }
+
+            return Bind(key, mine, outerBinding.Role);
+        }
+
+        // A TLS-typed symbol of unknown origin: a connection of its own.
+        var type = key switch
+        {
+            ILocalSymbol l => l.Type,
+            IParameterSymbol p => p.Type,
+            IFieldSymbol f => f.Type,
+            _ => null,
+        };
+        var kind = _types.KindOf(type);
+        if (kind == TlsKind.None) return null;
+        var origin = key switch
+        {
+            IParameterSymbol => Origin.Parameter,
+            IFieldSymbol => Origin.Field,
+            _ => Origin.Received,
+        };
+        return Bind(key, NewConnection(origin, kind).Id, Role.Tls);
+    }
+
+    private Connection NewConnection(Origin origin, TlsKind kind)
+    {
+        var connection = new Connection(_connections.Count, origin, kind);
+        _connections.Add(connection);
+        _parent.Add(connection.Id);
+        _changed = true;
+        return connection;
+    }
+
+    private int Find(int id)
+    {
+        while (_parent[id] != id)
+        {
+            _parent[id] = _parent[_parent[id]];
+            id = _parent[id];
+        }
+
+        return id;
+    }
+
+    private void Union(int a, int b)
+    {
+        a = Find(a);
+        b = Find(b);
+        if (a == b) return;
+
+        // Keep the more informative origin: a field outlives the method, a creation here must be authenticated here.
+        var ca = _connections[a];
+        var cb = _connections[b];
+        if (Rank(cb.Origin) > Rank(ca.Origin)) (a, b, ca, cb) = (b, a, cb, ca);
+        _parent[b] = a;
+        if (ca.Kind == TlsKind.None) ca.Kind = cb.Kind;
+        if (ca.FieldGroup < 0) ca.FieldGroup = cb.FieldGroup;
+        ca.ClassShutsDown |= cb.ClassShutsDown;
+        _changed = true;
+
+        static int Rank(Origin origin) => origin switch
+        {
+            Origin.Field => 3,
+            Origin.Created => 2,
+            Origin.Parameter => 1,
+            _ => 0,
+        };
+    }
+
+    private Binding Bind(object key, int connection, Role role)
+    {
+        connection = Find(connection);
+        if (_bindings.TryGetValue(key, out var existing))
+        {
+            if (Find(existing.Connection) != connection) Union(existing.Connection, connection);
+            return new Binding(Find(connection), existing.Role);
+        }
+
+        _bindings[key] = new Binding(connection, role);
+        _changed = true;
+        return new Binding(connection, role);
+    }
+
+    private void Visit(IOperation op)
+    {
+        switch (op)
+        {
+            case IObjectCreationOperation creation:
+                VisitCreation(creation);
+                break;
+            case ISimpleAssignmentOperation assignment:
+                Store(KeyOf(assignment.Target), assignment.Value);
+                break;
+            case IFlowCaptureOperation capture:
+                Store(capture.Id, capture.Value);
+                break;
+        }
+    }
+
+    private void VisitCreation(IObjectCreationOperation creation)
+    {
+        var kind = _types.KindOf(creation.Type);
+        if (kind != TlsKind.None)
+        {
+            if (!_creations.TryGetValue(creation, out var id))
+            {
+                id = NewConnection(Origin.Created, kind).Id;
+                _creations[creation] = id;
+            }
+
+            // The first Stream argument is the transport (SslStream, TlsEngineStream, TlsClientProtocol all take it first).
+            var inner = creation.Arguments.FirstOrDefault(a => TlsTypes.DerivesFrom(a.Parameter?.Type, _types.Stream));
+            if (inner is not null)
+            {
+                foreach (var key in Underlying(inner.Value)) Bind(key, id, Role.Transport);
+            }
+
+            return;
+        }
+
+        if (_types.IsOwningWrapper(creation.Type) && !_owners.ContainsKey(creation) && creation.Arguments.Length > 0
+            && !LeavesOpen(creation) && Resolve(creation.Arguments[0].Value) is { Role: not Role.Transport } wrapped)
+        {
+            _owners[creation] = wrapped.Connection;
+            _changed = true;
+        }
+    }
+
+    /// <summary><c>new StreamReader(ssl, leaveOpen: true)</c> borrows the stream rather than owning it.</summary>
+    public static bool LeavesOpen(IObjectCreationOperation creation) =>
+        creation.Arguments.Any(a => a.Parameter?.Name == "leaveOpen" && a.Value.ConstantValue is { HasValue: true, Value: true });
+
+    private void Store(object? target, IOperation value)
+    {
+        if (target is null) return;
+        if (Resolve(value) is { } binding)
+        {
+            Bind(target, binding.Connection, binding.Role);
+            return;
+        }
+
+        foreach (var source in Underlying(value))
+        {
+            if (KeyComparer.Instance.Equals(source, target)) continue;
+            Link(target, source);
+            Link(source, target);
+        }
+    }
+
+    private void Link(object a, object b)
+    {
+        if (!_links.TryGetValue(a, out var set)) _links[a] = set = new HashSet<object>(KeyComparer.Instance);
+        if (set.Add(b)) _changed = true;
+    }
+
+    /// <summary>The keys a transport value is built from: <c>tcp.GetStream()</c> → tcp, <c>new NetworkStream(socket)</c> → socket.</summary>
+    private List<object> Underlying(IOperation? value)
+    {
+        var keys = new List<object>();
+        Collect(value, 0);
+        return keys;
+
+        void Collect(IOperation? op, int depth)
+        {
+            if (op is null || depth > 6) return;
+            op = OperationWalker.Unwrap(op);
+            if (KeyOf(op) is { } key)
+            {
+                keys.Add(key);
+                return;
+            }
+
+            switch (op)
+            {
+                case IInvocationOperation { TargetMethod.Name: "GetStream" } invocation:
+                    Collect(invocation.Instance, depth + 1);
+                    break;
+                case IPropertyReferenceOperation { Property.Name: "Client" } property:
+                    Collect(property.Instance, depth + 1);
+                    break;
+                case IObjectCreationOperation creation when _types.IsTransport(creation.Type) && creation.Arguments.Length > 0:
+                    Collect(creation.Arguments[0].Value, depth + 1);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A transport link shares its role: if <c>ns = tcp.GetStream()</c> is beneath a TLS stream, so is tcp.</summary>
+    private void PropagateLinks()
+    {
+        foreach (var pair in _links.ToList())
+        {
+            if (!_bindings.TryGetValue(pair.Key, out var binding) || binding.Role != Role.Transport) continue;
+            foreach (var other in pair.Value) Bind(other, binding.Connection, Role.Transport);
+        }
+    }
+
+    private void CollectNested()
+    {
+        var captured = new HashSet<object>(KeyComparer.Instance);
+        foreach (var op in Operations)
+        {
+            if (op is IFlowAnonymousFunctionOperation lambda)
+            {
+                var nested = Graph.GetAnonymousFunctionControlFlowGraph(lambda);
+                NestedGraphs.Add(nested);
+                CollectReferences(nested, captured);
+            }
+        }
+
+        foreach (var localFunction in Graph.LocalFunctions)
+        {
+            var nested = Graph.GetLocalFunctionControlFlowGraph(localFunction);
+            NestedGraphs.Add(nested);
+            CollectReferences(nested, captured);
+        }
+
+        foreach (var pair in _bindings)
+        {
+            if (pair.Key is ILocalSymbol or IParameterSymbol && captured.Contains(pair.Key))
+            {
+                GetConnection(pair.Value.Connection).Captured = true;
+            }
+        }
+    }
+
+    private static void CollectReferences(ControlFlowGraph graph, HashSet<object> into)
+    {
+        foreach (var op in OperationWalker.AllOperations(graph))
+        {
+            switch (op)
+            {
+                case ILocalReferenceOperation local:
+                    into.Add(local.Local);
+                    break;
+                case IParameterReferenceOperation parameter:
+                    into.Add(parameter.Parameter);
+                    break;
+                case IFlowAnonymousFunctionOperation lambda:
+                    CollectReferences(graph.GetAnonymousFunctionControlFlowGraph(lambda), into);
+                    break;
+            }
+        }
+
+        foreach (var localFunction in graph.LocalFunctions)
+        {
+            CollectReferences(graph.GetLocalFunctionControlFlowGraph(localFunction), into);
+        }
+    }
+
+    /// <summary>Flow-insensitive facts: shutdown calls, read timeouts, a symbol to name the stream by.</summary>
+    private void CollectFacts()
+    {
+        foreach (var pair in _bindings)
+        {
+            if (pair.Value.Role != Role.Tls || pair.Key is not ISymbol symbol) continue;
+            var connection = GetConnection(pair.Value.Connection);
+            var type = symbol switch
+            {
+                ILocalSymbol l => l.Type,
+                IParameterSymbol p => p.Type,
+                IFieldSymbol f => f.Type,
+                _ => null,
+            };
+            if (connection.StreamSymbol is null || (_types.IsTls(type) && !_types.IsTls(TypeOf(connection.StreamSymbol))))
+            {
+                connection.StreamSymbol = symbol;
+            }
+        }
+
+        foreach (var op in Operations)
+        {
+            switch (op)
+            {
+                case IInvocationOperation invocation:
+                    CollectInvocationFacts(invocation);
+                    break;
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property } when
+                    property.Property.Name is "ReadTimeout" or "ReceiveTimeout" && IsFiniteTimeout(((ISimpleAssignmentOperation)op).Value):
+                    if (Resolve(property.Instance) is { } bound) GetConnection(bound.Connection).HasReadTimeout = true;
+                    break;
+            }
+        }
+
+        foreach (var connection in Connections)
+        {
+            if (connection.FieldGroup >= 0)
+            {
+                var group = _facts.Group(connection.FieldGroup);
+                connection.ClassShutsDown |= group.HasShutdown;
+                connection.HasReadTimeout |= group.HasReadTimeout;
+            }
+        }
+    }
+
+    private void CollectInvocationFacts(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (TlsTypes.Is(method.ContainingType, _types.GracefulTlsClose))
+        {
+            if (invocation.Arguments.Length > 0 && Resolve(invocation.Arguments[0].Value) is { } closed)
+            {
+                GetConnection(closed.Connection).HasShutdownCall = true;
+            }
+
+            return;
+        }
+
+        if (Resolve(invocation.Instance) is not { } binding) return;
+        var connection = GetConnection(binding.Connection);
+        if (binding.Role == Role.Tls && (method.Name == "ShutdownAsync" || (connection.Kind == TlsKind.BouncyCastle && method.Name == "Close")))
+        {
+            connection.HasShutdownCall = true;
+        }
+        else if (method.Name == "SetSocketOption" && invocation.Arguments.Any(a => a.Value.ConstantValue.Value is int and 0x1006))
+        {
+            // SocketOptionName.ReceiveTimeout
+            connection.HasReadTimeout = true;
+        }
+    }
+
+    private static bool IsFiniteTimeout(IOperation value) =>
+        value.ConstantValue is not { HasValue: true, Value: int v } || v > 0;
+
+    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+    {
+        ILocalSymbol l => l.Type,
+        IParameterSymbol p => p.Type,
+        IFieldSymbol f => f.Type,
+        _ => null,
+    };
+}

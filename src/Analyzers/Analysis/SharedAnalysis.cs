@@ -1,0 +1,36 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace TlsShutdown.Analyzers.Analysis;
+
+/// <summary>
+/// State shared by the per-rule analyzers within one compilation, so the analysis of a type runs once
+/// however many of the rules are enabled.
+/// </summary>
+internal sealed class SharedAnalysis
+{
+    private static readonly ConditionalWeakTable<Compilation, SharedAnalysis> ByCompilation = new();
+    private static readonly SharedAnalysis None = new(null);
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<IReadOnlyList<Finding>>> _types = new(SymbolEqualityComparer.Default);
+
+    private SharedAnalysis(TlsTypes? types) => Types = types;
+
+    public TlsTypes? Types { get; }
+
+    public static SharedAnalysis For(Compilation compilation) =>
+        ByCompilation.GetValue(compilation, c => TlsTypes.TryCreate(c) is { } types ? new SharedAnalysis(types) : None);
+
+    public IReadOnlyList<Finding> GetFindings(INamedTypeSymbol type, IReadOnlyList<CollectedBlock> blocks, CancellationToken cancellationToken)
+    {
+        var lazy = _types.GetOrAdd(type, _ => new Lazy<IReadOnlyList<Finding>>(
+            () => Guard.Run(() => TypeAnalysis.Run(Types!, blocks), Array.Empty<Finding>()),
+            LazyThreadSafetyMode.ExecutionAndPublication));
+        cancellationToken.ThrowIfCancellationRequested();
+        return lazy.Value;
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.CodeAnalysis;
+
+namespace TlsShutdown.Analyzers.Analysis;
+
+/// <summary>
+/// The types the analysis needs, resolved once per compilation by metadata name. A missing type just
+/// switches off what depends on it; when no TLS stream type exists at all, nothing is registered.
+/// </summary>
+internal sealed class TlsTypes
+{
+    private TlsTypes(Compilation compilation)
+    {
+        SslStream = compilation.GetTypeByMetadataName("System.Net.Security.SslStream");
+        TlsEngineStream = compilation.GetTypeByMetadataName("TlsShutdown.TlsEngineStream");
+        BouncyCastleProtocol = compilation.GetTypeByMetadataName("Org.BouncyCastle.Tls.TlsProtocol");
+        GracefulTlsClose = compilation.GetTypeByMetadataName("TlsShutdown.GracefulTlsClose");
+        Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
+        NetworkStream = compilation.GetTypeByMetadataName("System.Net.Sockets.NetworkStream");
+        Socket = compilation.GetTypeByMetadataName("System.Net.Sockets.Socket");
+        TcpClient = compilation.GetTypeByMetadataName("System.Net.Sockets.TcpClient");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        CancellationTokenSource = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        LingerOption = compilation.GetTypeByMetadataName("System.Net.Sockets.LingerOption");
+        TextReader = compilation.GetTypeByMetadataName("System.IO.TextReader");
+        TextWriter = compilation.GetTypeByMetadataName("System.IO.TextWriter");
+        BinaryReader = compilation.GetTypeByMetadataName("System.IO.BinaryReader");
+        BinaryWriter = compilation.GetTypeByMetadataName("System.IO.BinaryWriter");
+    }
+
+    public INamedTypeSymbol? SslStream { get; }
+    public INamedTypeSymbol? TlsEngineStream { get; }
+    public INamedTypeSymbol? BouncyCastleProtocol { get; }
+    public INamedTypeSymbol? GracefulTlsClose { get; }
+    public INamedTypeSymbol? Stream { get; }
+    public INamedTypeSymbol? NetworkStream { get; }
+    public INamedTypeSymbol? Socket { get; }
+    public INamedTypeSymbol? TcpClient { get; }
+    public INamedTypeSymbol? CancellationToken { get; }
+    public INamedTypeSymbol? CancellationTokenSource { get; }
+    public INamedTypeSymbol? Task { get; }
+    public INamedTypeSymbol? TimeSpan { get; }
+    public INamedTypeSymbol? LingerOption { get; }
+    public INamedTypeSymbol? TextReader { get; }
+    public INamedTypeSymbol? TextWriter { get; }
+    public INamedTypeSymbol? BinaryReader { get; }
+    public INamedTypeSymbol? BinaryWriter { get; }
+
+    /// <summary>Returns null when the compilation can hold no TLS stream: the analyzers then register nothing.</summary>
+    public static TlsTypes? TryCreate(Compilation compilation)
+    {
+        var types = new TlsTypes(compilation);
+        return types.SslStream is null && types.TlsEngineStream is null && types.BouncyCastleProtocol is null ? null : types;
+    }
+
+    public TlsKind KindOf(ITypeSymbol? type)
+    {
+        for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
+        {
+            if (SslStream is not null && SymbolEqualityComparer.Default.Equals(t, SslStream)) return TlsKind.SslStream;
+            if (TlsEngineStream is not null && SymbolEqualityComparer.Default.Equals(t, TlsEngineStream)) return TlsKind.TlsEngineStream;
+            if (BouncyCastleProtocol is not null && SymbolEqualityComparer.Default.Equals(t, BouncyCastleProtocol)) return TlsKind.BouncyCastle;
+        }
+
+        return TlsKind.None;
+    }
+
+    public bool IsTls(ITypeSymbol? type) => KindOf(type) != TlsKind.None;
+
+    /// <summary>Types that can hold a TLS stream without saying so: <c>Stream s = ssl</c>, <c>object o</c>, interfaces.</summary>
+    public bool CanHoldTls(ITypeSymbol? type) =>
+        type is not null && (IsTls(type) || type.SpecialType == SpecialType.System_Object || type.TypeKind == TypeKind.Interface
+            || (Stream is not null && SymbolEqualityComparer.Default.Equals(type, Stream)));
+
+    /// <summary>Socket, TcpClient, NetworkStream: what sits beneath a TLS stream.</summary>
+    public bool IsTransport(ITypeSymbol? type) =>
+        DerivesFrom(type, Socket) || DerivesFrom(type, TcpClient) || DerivesFrom(type, NetworkStream);
+
+    /// <summary>Wrappers that close the stream they are given unless told to leave it open.</summary>
+    public bool IsOwningWrapper(ITypeSymbol? type) =>
+        DerivesFrom(type, TextReader) || DerivesFrom(type, TextWriter) || DerivesFrom(type, BinaryReader) || DerivesFrom(type, BinaryWriter)
+        || (type?.Name is "BufferedStream" or "GZipStream" or "DeflateStream" or "BrotliStream" && DerivesFrom(type, Stream));
+
+    /// <summary>Whether a field of this type deserves a look for class-level facts.</summary>
+    public bool IsInteresting(ITypeSymbol? type) =>
+        IsTls(type) || IsTransport(type) || DerivesFrom(type, Stream) || IsOwningWrapper(type);
+
+    public bool IsCancellationToken(ITypeSymbol? type) => Is(type, CancellationToken);
+
+    public bool IsTimeSpan(ITypeSymbol? type) => Is(type, TimeSpan);
+
+    public bool IsTask(ITypeSymbol? type) => DerivesFrom(type, Task);
+
+    public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>
+        type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);
+
+    public static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+    {
+        if (baseType is null) return false;
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType)) return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+
+namespace TlsShutdown.Analyzers.Analysis;
+
+/// <summary>One operation block of a type that the analysis looks at, with its graph.</summary>
+internal sealed class CollectedBlock
+{
+    public CollectedBlock(ControlFlowGraph graph, bool touchesTls, IReadOnlyCollection<IFieldSymbol> fields)
+    {
+        Graph = graph;
+        TouchesTls = touchesTls;
+        Fields = fields;
+    }
+
+    public ControlFlowGraph Graph { get; }
+
+    /// <summary>Uses a TLS-typed value directly.</summary>
+    public bool TouchesTls { get; }
+
+    /// <summary>This type's fields of stream, socket or wrapper type that it references.</summary>
+    public IReadOnlyCollection<IFieldSymbol> Fields { get; }
+}
+
+/// <summary>
+/// Runs the analysis of one type: first the class-level facts about its fields, from the blocks that
+/// touch TLS streams; then every block that touches a TLS stream or one of those fields.
+/// </summary>
+internal static class TypeAnalysis
+{
+    public static IReadOnlyList<Finding> Run(TlsTypes types, IReadOnlyList<CollectedBlock> blocks)
+    {
+        var facts = BuildFacts(types, blocks);
+        var relevant = blocks.Where(b => b.TouchesTls || b.Fields.Any(facts.Contains)).ToList();
+        if (relevant.Count == 0) return new List<Finding>();
+
+        var models = relevant.Select(b => ConnectionModel.Build(b.Graph, types, facts, outer: null)).ToList();
+
+        // Class-level: a field group shut down (or read with a timeout) in any method.
+        foreach (var model in models)
+        {
+            foreach (var connection in model.Connections)
+            {
+                if (connection.FieldGroup < 0) continue;
+                var group = facts.Group(connection.FieldGroup);
+                group.HasShutdown |= connection.HasShutdownCall;
+                group.HasReadTimeout |= connection.HasReadTimeout;
+            }
+        }
+
+        foreach (var model in models)
+        {
+            foreach (var connection in model.Connections)
+            {
+                if (connection.FieldGroup < 0) continue;
+                var group = facts.Group(connection.FieldGroup);
+                connection.ClassShutsDown |= group.HasShutdown;
+                connection.HasReadTimeout |= group.HasReadTimeout;
+            }
+        }
+
+        var sink = new FindingSink();
+        foreach (var model in models) ConnectionFlow.Analyze(model, facts, sink);
+        return sink.Findings;
+    }
+
+    private static ClassFacts BuildFacts(TlsTypes types, IReadOnlyList<CollectedBlock> blocks)
+    {
+        if (!blocks.Any(b => b.Fields.Count > 0)) return ClassFacts.Empty;
+        var facts = new ClassFacts();
+        foreach (var block in blocks)
+        {
+            if (!block.TouchesTls || block.Fields.Count == 0) continue;
+            var model = ConnectionModel.Build(block.Graph, types, ClassFacts.Empty, outer: null);
+            foreach (var group in model.Bindings
+                .Where(b => b.Key is IFieldSymbol)
+                .GroupBy(b => b.Value.Connection))
+            {
+                var connection = model.GetConnection(group.Key);
+                facts.AddConnection(connection.Kind, group.Select(b => ((IFieldSymbol)b.Key, b.Value.Role)).ToList());
+            }
+        }
+
+        return facts;
+    }
+}

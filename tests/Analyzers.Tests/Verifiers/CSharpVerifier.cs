@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+using TlsShutdown.Analyzers.Analysis;
+using TlsShutdown.Analyzers.Rules;
+
+namespace TlsShutdown.Analyzers.Tests.Verifiers;
+
+/// <summary>Which stub sources a test compiles with.</summary>
+[Flags]
+public enum TestStubs
+{
+    None = 0,
+    Runtime = 1,
+    BouncyCastle = 2,
+    All = Runtime | BouncyCastle,
+}
+
+/// <summary>
+/// Runs every TlsShutdown analyzer (and code fix) over a test source, so each test also proves the other
+/// rules stay quiet. Reference assemblies are pinned: the package is fetched at restore, tests run offline.
+/// </summary>
+public static class CSharpVerifier
+{
+    /// <summary>Usings every test source starts with; kept out of the test text.</summary>
+    public const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Net;
+        using System.Net.Security;
+        using System.Net.Sockets;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    public static readonly ReferenceAssemblies Net80 =
+        new("net8.0", new PackageIdentity("Microsoft.NETCore.App.Ref", "8.0.28"), Path.Combine("ref", "net8.0"));
+
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = typeof(TlsAnalyzerBase).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
+
+    public static ImmutableArray<CodeFixProvider> CodeFixes { get; } = typeof(TlsShutdown.CodeFixes.TlsCodeFixes).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
+        .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
+
+    [ModuleInitializer]
+    internal static void FailOnAnalyzerException() => Guard.Rethrow = true;
+
+    /// <summary>Verifies the diagnostics marked in <paramref name="source"/> (<c>{|TLS001:…|}</c>) and no others.</summary>
+    public static Task VerifyAsync(string source, TestStubs stubs = TestStubs.All, LanguageVersion languageVersion = LanguageVersion.CSharp12)
+    {
+        var test = new Test(stubs, languageVersion) { TestCode = Usings + source };
+        return test.RunAsync();
+    }
+
+    /// <summary>Verifies the diagnostics, then that the fixes (one by one and Fix All) produce <paramref name="fixedSource"/>.</summary>
+    public static Task VerifyFixAsync(string source, string fixedSource, TestStubs stubs = TestStubs.All, string? fixedUsings = null, int? iterations = null)
+    {
+        var test = new Test(stubs, LanguageVersion.CSharp12)
+        {
+            TestCode = Usings + source,
+        };
+        test.FixedState.Sources.Add(("/0/Test0.cs", (fixedUsings ?? Usings) + fixedSource));
+        if (stubs.HasFlag(TestStubs.Runtime)) test.FixedState.Sources.Add(("RuntimeStubs.cs", Stubs.Runtime));
+        if (stubs.HasFlag(TestStubs.BouncyCastle)) test.FixedState.Sources.Add(("BouncyCastleStubs.cs", Stubs.BouncyCastle));
+        if (iterations is { } n)
+        {
+            test.NumberOfIncrementalIterations = n;
+            test.NumberOfFixAllIterations = n;
+        }
+
+        return test.RunAsync();
+    }
+
+    /// <summary>The usings after a fix that adds <c>using TlsShutdown;</c>.</summary>
+    public static string UsingsWithRuntime => Usings.TrimEnd() + "\nusing TlsShutdown;\n\n";
+
+    public sealed class Test : CSharpCodeFixTest<TlsCloseWithoutShutdownAnalyzer, EmptyCodeFixProvider, DefaultVerifier>
+    {
+        private readonly LanguageVersion _languageVersion;
+
+        public Test(TestStubs stubs, LanguageVersion languageVersion)
+        {
+            _languageVersion = languageVersion;
+            ReferenceAssemblies = Net80;
+            if (stubs.HasFlag(TestStubs.Runtime)) TestState.Sources.Add(("RuntimeStubs.cs", Stubs.Runtime));
+            if (stubs.HasFlag(TestStubs.BouncyCastle)) TestState.Sources.Add(("BouncyCastleStubs.cs", Stubs.BouncyCastle));
+        }
+
+        protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => Analyzers;
+
+        protected override IEnumerable<CodeFixProvider> GetCodeFixProviders() => CodeFixes;
+
+        protected override ParseOptions CreateParseOptions() =>
+            ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(_languageVersion);
+
+        protected override CompilationOptions CreateCompilationOptions() =>
+            ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Enable);
+    }
+}
