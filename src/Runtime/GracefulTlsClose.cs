@@ -25,6 +25,8 @@ public static partial class GracefulTlsClose
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled; the stream and
     /// its transport were closed.</exception>
+    /// <exception cref="NotSupportedException">The application still has a read pending on <paramref name="stream"/>, so
+    /// the peer's close_notify cannot be awaited; the stream and its transport were closed.</exception>
     public static Task<TlsCloseResult> CloseAsync(SslStream stream, TlsCloseOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -40,6 +42,8 @@ public static partial class GracefulTlsClose
     /// <param name="options">The bounds of the close; <see cref="TlsCloseOptions.Default"/> when null.</param>
     /// <returns>How the connection ended.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="NotSupportedException">The application still has a read pending on <paramref name="stream"/>, so
+    /// the peer's close_notify cannot be awaited; the stream and its transport were closed.</exception>
     public static TlsCloseResult Close(SslStream stream, TlsCloseOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -196,7 +196,7 @@ internal static class CloseProcedure
                 {
                     return CloseExchange.TimedOut(discarded);
                 }
-                catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception error) when (!cancellationToken.IsCancellationRequested && !target.IsRefusedCall(error))
                 {
                     return CloseExchange.FromReadError(target, discarded, error);
                 }
@@ -245,7 +245,7 @@ internal static class CloseProcedure
                 {
                     return CloseExchange.TimedOut(discarded);
                 }
-                catch (Exception error)
+                catch (Exception error) when (!target.IsRefusedCall(error))
                 {
                     return CloseExchange.FromReadError(target, discarded, error);
                 }

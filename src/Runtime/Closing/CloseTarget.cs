@@ -41,6 +41,12 @@ internal abstract class CloseTarget
     /// <summary>After a read failed: true when the transport ended (FIN or reset), false for a TLS protocol error.</summary>
     public abstract bool IsEndOfTransport(Exception error);
 
+    /// <summary>
+    /// After a read failed: true when the stream refused the call itself, saying nothing about the peer (a read of
+    /// the application's is still pending, for example). Such a misuse is thrown, never reported as a peer's error.
+    /// </summary>
+    public virtual bool IsRefusedCall(Exception error) => false;
+
     /// <summary>Closes the transport at once so that pending I/O on it completes; leaves a leave-open transport alone. Never throws.</summary>
     public abstract void Abort();
 

@@ -78,6 +78,9 @@ internal sealed class SslStreamCloseTarget : CloseTarget
     public override bool IsEndOfTransport(Exception error) =>
         HasSocketError(error) || _tracker?.ReachedEof == true || (_socket is not null && SocketAtEof(_socket));
 
+    // SslStream refuses a read while another one is pending.
+    public override bool IsRefusedCall(Exception error) => error is NotSupportedException;
+
     public override void Abort()
     {
         if (_stream.LeaveInnerStreamOpen)
