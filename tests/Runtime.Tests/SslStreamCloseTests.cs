@@ -240,6 +240,7 @@ public sealed class SslStreamCloseTests
     public async Task PeerFloodsWithoutEnd_UnderAHighDiscardLimit_TimesOutAfterDiscarding(SslProtocols protocol)
     {
         await using var connection = await SslStreamZooConnection.OpenAsync(PeerBehavior.FloodsWithoutEnd, protocol, tracked: true);
+        await connection.Peer.ApplicationDataSent.WaitAsync(ZooAssert.PeerObservationTimeout);
 
         TlsCloseResult result = await GracefulTlsClose.CloseAsync(
             connection.Tls,

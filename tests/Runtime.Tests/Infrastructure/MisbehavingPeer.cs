@@ -20,6 +20,7 @@ public sealed class MisbehavingPeer : IAsyncDisposable
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<bool> _closeNotify = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<PeerEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _dataSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _resumeReading = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _bytesSent;
     private long _bytesReceived;
@@ -48,6 +49,10 @@ public sealed class MisbehavingPeer : IAsyncDisposable
 
     /// <summary>How the peer saw the TCP connection end. Completes only when it has ended.</summary>
     public Task<PeerEnd> TransportEnded => _end.Task;
+
+    /// <summary>Completes once a first write of application data has been handed to the transport: on loopback it
+    /// is then in the client's receive buffer.</summary>
+    public Task ApplicationDataSent => _dataSent.Task;
 
     /// <summary>Application data the peer has handed to its TLS stream (whole writes only).</summary>
     public long ApplicationBytesSent => Interlocked.Read(ref _bytesSent);
@@ -116,6 +121,17 @@ public sealed class MisbehavingPeer : IAsyncDisposable
             await _resumeReading.Task;
         }
 
+        if (Behavior == PeerBehavior.FloodsWithoutEnd)
+        {
+            await FloodWhileReadingAsync();
+            return;
+        }
+
+        if (Behavior == PeerBehavior.ClosesFirst)
+        {
+            await _tls.ShutdownAsync();
+        }
+
         if (!await ReadUntilCloseNotifyAsync())
         {
             return;
@@ -135,14 +151,12 @@ public sealed class MisbehavingPeer : IAsyncDisposable
                 break;
             case PeerBehavior.NeverAnswers:
             case PeerBehavior.StopsReading:
+            case PeerBehavior.ClosesFirst:
                 break;
             case PeerBehavior.SendsDataThenClosesCleanly:
                 await SendApplicationDataAsync(_options.FloodBytes);
                 await _tls.ShutdownAsync();
                 _socket.Shutdown(SocketShutdown.Send);
-                break;
-            case PeerBehavior.FloodsWithoutEnd:
-                await SendApplicationDataAsync(long.MaxValue);
                 break;
             case PeerBehavior.Resets:
                 _socket.LingerState = new LingerOption(enable: true, seconds: 0);
@@ -175,6 +189,22 @@ public sealed class MisbehavingPeer : IAsyncDisposable
         return closeNotify;
     }
 
+    /// <summary>Sends without end, from the handshake on, while reading until the client's close_notify; ends
+    /// when the client cuts the connection.</summary>
+    private async Task FloodWhileReadingAsync()
+    {
+        Task<bool> reading = ReadUntilCloseNotifyAsync();
+        try
+        {
+            await SendApplicationDataAsync(long.MaxValue);
+        }
+        finally
+        {
+            // The cut ends the read too (with an error): wait for it, and observe it.
+            await reading.ContinueWith(static read => _ = read.Exception, TaskScheduler.Default);
+        }
+    }
+
     private async Task SendApplicationDataAsync(long total)
     {
         var chunk = new byte[_options.WriteSize];
@@ -184,6 +214,7 @@ public sealed class MisbehavingPeer : IAsyncDisposable
             int size = (int)Math.Min(chunk.Length, total - sent);
             await _tls.WriteAsync(chunk.AsMemory(0, size));
             Interlocked.Add(ref _bytesSent, size);
+            _dataSent.TrySetResult();
         }
     }
 

@@ -27,11 +27,16 @@ public enum PeerBehavior
     /// then its own close_notify, then a FIN.</summary>
     SendsDataThenClosesCleanly,
 
-    /// <summary>Sends application data after the client's close_notify, without end.</summary>
+    /// <summary>Sends application data without end, from the handshake on (and reads until the client's close_notify
+    /// meanwhile).</summary>
     FloodsWithoutEnd,
 
     /// <summary>Resets the connection (linger 0) instead of answering.</summary>
     Resets,
+
+    /// <summary>Sends its close_notify first, right after the handshake (as a server ending a session does), then
+    /// waits for the client's and keeps the TCP connection open.</summary>
+    ClosesFirst,
 
     /// <summary>Writes bytes that are not TLS records straight to the socket, under its TLS stream, and keeps
     /// the socket open.</summary>

@@ -28,6 +28,9 @@ public sealed class SslStreamZooConnection : IAsyncDisposable
 
     public EofTrackingStream? Tracker { get; }
 
+    /// <summary>The stream right under <see cref="Tls"/>: the tracker if there is one, otherwise the transport.</summary>
+    public Stream Transport { get; private init; } = Stream.Null;
+
     public MisbehavingPeer Peer { get; }
 
     /// <summary>The client's socket, owned by <see cref="Tls"/>.</summary>
@@ -47,14 +50,17 @@ public sealed class SslStreamZooConnection : IAsyncDisposable
         bool tracked,
         PeerOptions? peerOptions = null,
         int? socketBufferSize = null,
-        bool authenticate = true)
+        bool authenticate = true,
+        bool leaveTransportOpen = false,
+        Func<Stream, Stream>? wrapTransport = null)
     {
         LoopbackSocketPair sockets = await LoopbackSocketPair.CreateAsync(socketBufferSize);
         MisbehavingPeer peer = MisbehavingPeer.Start(sockets.Server, behavior, protocol, peerOptions);
         Stream transport = new NetworkStream(sockets.Client, ownsSocket: true);
+        transport = wrapTransport?.Invoke(transport) ?? transport;
         EofTrackingStream? tracker = tracked ? new EofTrackingStream(transport) : null;
-        var tls = new SslStream(tracker ?? transport);
-        var connection = new SslStreamZooConnection(sockets, tls, tracker, peer);
+        var tls = new SslStream(tracker ?? transport, leaveTransportOpen);
+        var connection = new SslStreamZooConnection(sockets, tls, tracker, peer) { Transport = tracker ?? transport };
         if (!authenticate)
         {
             return connection;
@@ -83,6 +89,7 @@ public sealed class SslStreamZooConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Tls.Dispose();
+        Transport.Dispose();
         _sockets.Dispose();
         await Peer.DisposeAsync();
     }
