@@ -29,14 +29,18 @@ internal sealed record ProbeReport
     public string ToTable()
     {
         var text = new StringBuilder();
-        string[] header = ["Peer", "Close", "Outcome", "Time", "Discarded", "Peer saw"];
+        // A real server's side cannot be observed: no "Peer saw" column for --connect.
+        bool observed = Rows.Any(r => r.PeerSaw != Names.Key(PeerSaw.Unknown));
+        string[] header = observed
+            ? ["Peer", "Close", "Outcome", "Time", "Discarded", "Peer saw"]
+            : ["Server", "Close", "Outcome", "Time", "Discarded"];
         foreach (IGrouping<string, ProbeRow> version in Rows.GroupBy(r => r.Tls))
         {
             var cells = new List<string[]>();
             string? previousPeer = null;
             foreach (ProbeRow row in version)
             {
-                cells.Add(
+                string[] cell =
                 [
                     row.Peer == previousPeer ? "" : PeerDisplay(row.Peer),
                     MethodDisplay(row.Close),
@@ -44,7 +48,8 @@ internal sealed record ProbeReport
                     TimeCell(row),
                     row.DiscardedBytes is long d ? Bytes(d) : "-",
                     SawDisplay(row.PeerSaw),
-                ]);
+                ];
+                cells.Add(observed ? cell : cell[..^1]);
                 previousPeer = row.Peer;
             }
 

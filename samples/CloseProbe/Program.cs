@@ -82,7 +82,8 @@ namespace CloseProbe
                 await output.WriteAsync(report.ToTable()).ConfigureAwait(false);
             }
 
-            return 0;
+            // 1 when no connection could be made at all (a wrong host:port, no TLS there).
+            return rows.All(r => r.Outcome == "ConnectFailed") ? 1 : 0;
         }
 
         private static async Task<IReadOnlyList<ProbeRow>> ProbeEmbeddedAsync(List<ProbeCase> cases, ProgressDisplay progress, CancellationToken cancellationToken)

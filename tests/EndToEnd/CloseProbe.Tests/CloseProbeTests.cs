@@ -188,6 +188,24 @@ public sealed class CloseProbeTests(CloseProbeRunFixture run) : IClassFixture<Cl
     }
 
     [Fact]
+    public async Task Connect_to_a_closed_port_reports_ConnectFailed_and_exits_1()
+    {
+        // A port nobody listens on: bind one, note it, close it.
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        var output = new StringWriter();
+        int exit = await ProbeProgram.RunAsync(["--connect", $"127.0.0.1:{port}", "--tls", "1.3", "--no-progress"], output, TextWriter.Null, CancellationToken.None);
+        Assert.Equal(1, exit);
+        Assert.Contains("connect failed", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Peer saw", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Connect_probes_a_server_and_says_how_it_answers_close_notify()
     {
         // A local stand-in for a real server: answers our close_notify with its own, then closes.
