@@ -29,6 +29,7 @@ internal sealed class ConnectionFlow
     private readonly TaskUse _tasks;
     private readonly TlsTypes _types;
     private readonly FindingSink _sink;
+    private readonly int _count;
 
     private ConnectionFlow(ConnectionModel model, FindingSink sink)
     {
@@ -36,6 +37,7 @@ internal sealed class ConnectionFlow
         _types = model.Types;
         _tasks = new TaskUse(model.Types, model.Operations);
         _sink = sink;
+        _count = model.ConnectionCount;
     }
 
     /// <summary>Analyzes a graph and, recursively, its lambdas and local functions.</summary>
@@ -165,6 +167,10 @@ internal sealed class ConnectionFlow
         return null;
     }
 
+    /// <summary>Resolves a value to a connection known when the flow pass started (the model creates none later, but be safe).</summary>
+    private Binding? Track(IOperation? operation) =>
+        _model.Resolve(operation) is { } binding && binding.Connection < _count ? binding : null;
+
     private void Transfer(FlowState state, BasicBlock block, bool report)
     {
         foreach (var op in block.Operations)
@@ -200,7 +206,7 @@ internal sealed class ConnectionFlow
 
     private void ApplyCreation(IObjectCreationOperation creation, FlowState state)
     {
-        var self = _model.Resolve(creation);
+        var self = Track(creation);
         if (self is { Role: Role.Tls })
         {
             // A new connection (each loop iteration makes a fresh one).
@@ -213,7 +219,7 @@ internal sealed class ConnectionFlow
         // Handed to a constructor that keeps it: the new object owns the connection now.
         foreach (var argument in creation.Arguments)
         {
-            if (_model.Resolve(argument.Value) is { Role: not Role.Transport } passed) state.Set(passed.Connection, FlowState.Escaped);
+            if (Track(argument.Value) is { Role: not Role.Transport } passed) state.Set(passed.Connection, FlowState.Escaped);
         }
     }
 
@@ -221,20 +227,20 @@ internal sealed class ConnectionFlow
     {
         if (assignment.Target is IPropertyReferenceOperation { Property.Name: "LingerState" } linger && IsZeroLinger(assignment.Value))
         {
-            if (_model.Resolve(linger.Instance) is { } abortive) state.Set(abortive.Connection, FlowState.Abortive);
+            if (Track(linger.Instance) is { } abortive) state.Set(abortive.Connection, FlowState.Abortive);
             return;
         }
 
         if (ConnectionModel.KeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
         {
             // Stored in a property, an array, another object: not ours to close any more.
-            if (_model.Resolve(assignment.Value) is { Role: not Role.Transport } stored) state.Set(stored.Connection, FlowState.Escaped);
+            if (Track(assignment.Value) is { Role: not Role.Transport } stored) state.Set(stored.Connection, FlowState.Escaped);
         }
     }
 
     private void Escape(FlowState state, IOperation value)
     {
-        if (_model.Resolve(value) is { } escaped) state.Set(escaped.Connection, FlowState.Escaped);
+        if (Track(value) is { } escaped) state.Set(escaped.Connection, FlowState.Escaped);
     }
 
     private void ApplyInvocation(IInvocationOperation invocation, FlowState state, bool report)
@@ -243,7 +249,7 @@ internal sealed class ConnectionFlow
         var name = method.Name;
         if (TlsTypes.Is(method.ContainingType, _types.GracefulTlsClose))
         {
-            if (invocation.Arguments.Length > 0 && _model.Resolve(invocation.Arguments[0].Value) is { } graceful)
+            if (invocation.Arguments.Length > 0 && Track(invocation.Arguments[0].Value) is { } graceful)
             {
                 state.Set(graceful.Connection, FlowState.Graceful | FlowState.Closed);
             }
@@ -262,7 +268,7 @@ internal sealed class ConnectionFlow
         for (int i = first; i < invocation.Arguments.Length; i++)
         {
             var argument = invocation.Arguments[i];
-            if (_model.Resolve(argument.Value) is not { } passed) continue;
+            if (Track(argument.Value) is not { } passed) continue;
             if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out || StoringMethods.Contains(name))
             {
                 state.Set(passed.Connection, FlowState.Escaped);
@@ -275,7 +281,7 @@ internal sealed class ConnectionFlow
         }
 
         if (report) CheckCallShape(invocation, receiver);
-        if (_model.Resolve(receiver) is not { } binding) return;
+        if (Track(receiver) is not { } binding) return;
 
         var connection = _model.GetConnection(binding.Connection);
         int id = connection.Id;

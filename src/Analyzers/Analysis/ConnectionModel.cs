@@ -242,6 +242,10 @@ internal sealed class ConnectionModel
             case IFlowCaptureOperation capture:
                 Store(capture.Id, capture.Value);
                 break;
+            case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation:
+                // Create the connections of TLS-typed symbols now: the flow pass needs them all up front.
+                Resolve(op);
+                break;
         }
     }
 

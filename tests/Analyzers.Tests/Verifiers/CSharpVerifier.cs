@@ -59,20 +59,17 @@ public static class CSharpVerifier
     /// <summary>Verifies the diagnostics marked in <paramref name="source"/> (<c>{|TLS001:…|}</c>) and no others.</summary>
     public static Task VerifyAsync(string source, TestStubs stubs = TestStubs.All, LanguageVersion languageVersion = LanguageVersion.CSharp12)
     {
-        var test = new Test(stubs, languageVersion) { TestCode = Usings + source };
+        var test = new Test(languageVersion);
+        AddSources(test.TestState, Usings + source, stubs);
         return test.RunAsync();
     }
 
     /// <summary>Verifies the diagnostics, then that the fixes (one by one and Fix All) produce <paramref name="fixedSource"/>.</summary>
     public static Task VerifyFixAsync(string source, string fixedSource, TestStubs stubs = TestStubs.All, string? fixedUsings = null, int? iterations = null)
     {
-        var test = new Test(stubs, LanguageVersion.CSharp12)
-        {
-            TestCode = Usings + source,
-        };
-        test.FixedState.Sources.Add(("/0/Test0.cs", (fixedUsings ?? Usings) + fixedSource));
-        if (stubs.HasFlag(TestStubs.Runtime)) test.FixedState.Sources.Add(("RuntimeStubs.cs", Stubs.Runtime));
-        if (stubs.HasFlag(TestStubs.BouncyCastle)) test.FixedState.Sources.Add(("BouncyCastleStubs.cs", Stubs.BouncyCastle));
+        var test = new Test(LanguageVersion.CSharp12);
+        AddSources(test.TestState, Usings + source, stubs);
+        AddSources(test.FixedState, (fixedUsings ?? Usings) + fixedSource, stubs);
         if (iterations is { } n)
         {
             test.NumberOfIncrementalIterations = n;
@@ -82,19 +79,24 @@ public static class CSharpVerifier
         return test.RunAsync();
     }
 
+    private static void AddSources(SolutionState state, string code, TestStubs stubs)
+    {
+        state.Sources.Add(("/0/Test0.cs", code));
+        if (stubs.HasFlag(TestStubs.Runtime)) state.Sources.Add(("/0/RuntimeStubs.cs", Stubs.Runtime));
+        if (stubs.HasFlag(TestStubs.BouncyCastle)) state.Sources.Add(("/0/BouncyCastleStubs.cs", Stubs.BouncyCastle));
+    }
+
     /// <summary>The usings after a fix that adds <c>using TlsShutdown;</c>.</summary>
-    public static string UsingsWithRuntime => Usings.TrimEnd() + "\nusing TlsShutdown;\n\n";
+    public static string UsingsWithRuntime => Usings.TrimEnd() + "\nusing TlsShutdown;\n";
 
     public sealed class Test : CSharpCodeFixTest<TlsCloseWithoutShutdownAnalyzer, EmptyCodeFixProvider, DefaultVerifier>
     {
         private readonly LanguageVersion _languageVersion;
 
-        public Test(TestStubs stubs, LanguageVersion languageVersion)
+        public Test(LanguageVersion languageVersion)
         {
             _languageVersion = languageVersion;
             ReferenceAssemblies = Net80;
-            if (stubs.HasFlag(TestStubs.Runtime)) TestState.Sources.Add(("RuntimeStubs.cs", Stubs.Runtime));
-            if (stubs.HasFlag(TestStubs.BouncyCastle)) TestState.Sources.Add(("BouncyCastleStubs.cs", Stubs.BouncyCastle));
         }
 
         protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => Analyzers;
