@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of the user's path, with the packed packages:
+#   0. dotnet run --project samples/CloseProbe -- --json, as the README says
 #   1. pack TlsShutdown and TlsShutdown.Analyzers (unique version) into a local folder feed; check their layout
 #   2. copy samples/TlsMistakes, `dotnet add package TlsShutdown` from that feed (+ the normal NuGet source)
 #   3. build: the TLS warnings, with their help links; run: the server sees connections end WITHOUT close_notify
@@ -68,9 +69,28 @@ has_all_ids() { # has_all_ids logfile "TLS001 TLS002 ..."
 }
 no_host_failures() { ! grep -E 'CS9057|CS8032|AD0001|error CS' "$1" | grep -v 'warning NU' | head -5 | grep .; }
 
+artifacts="$work/artifacts"
+
+# ---------------------------------------------------------------------------------------------------------
+step "0. CloseProbe as the README runs it"
+(cd "$repo" && timeout 120 dotnet run --project samples/CloseProbe --artifacts-path "$artifacts" -- --json --tls 1.3 \
+  >"$work/closeprobe.json" 2>"$work/closeprobe.err")
+closeprobe_ok() {
+  local json="$work/closeprobe.json" rows="$work/closeprobe.rows"
+  # peer|close|outcome of each row (the JSON is indented, one property per line, in this order).
+  awk -F'"' '/"peer":/ {p=$4} /"close":/ {c=$4} /"outcome":/ {print p "|" c "|" $4}' "$json" >"$rows"
+  [ "$(cut -d'|' -f1 "$rows" | sort -u | wc -l)" -eq 6 ] || { echo "  expected 6 peers"; return 1; }
+  local expected
+  for expected in 'answers-close-notify|graceful-eof-tracking|Clean' 'closes-tcp-only|graceful-eof-tracking|Truncated' \
+      'never-answers|graceful-eof-tracking|TimedOut' 'stops-reading|graceful-eof-tracking|SendFailed' \
+      'keeps-sending|graceful-eof-tracking|DiscardLimitExceeded'; do
+    grep -qxF "$expected" "$rows" || { echo "  expected a row $expected"; return 1; }
+  done
+}
+check "dotnet run --project samples/CloseProbe -- --json: JSON on stdout, the expected outcomes" closeprobe_ok
+
 # ---------------------------------------------------------------------------------------------------------
 step "1. pack $version"
-artifacts="$work/artifacts"
 check "dotnet pack TlsShutdown.Analyzers" \
   run_logged "$work/pack-analyzers.log" dotnet pack "$repo/src/Package/TlsShutdown.Analyzers.Package.csproj" \
     -c Release -o "$feed" -p:Version="$version" --artifacts-path "$artifacts"
