@@ -7,32 +7,32 @@ namespace TlsMistakes;
 /// <summary>A long-lived connection to the quote service that asks many questions.</summary>
 public sealed class QuoteConnection : IDisposable
 {
-    private readonly TcpClient _client;
-    private readonly SslStream _tls;
-
-    private QuoteConnection(TcpClient client, SslStream tls)
-    {
-        _client = client;
-        _tls = tls;
-    }
+    private readonly TcpClient _client = new();
+    private SslStream? _tls;
 
     public static async Task<QuoteConnection> OpenAsync(int port)
     {
-        var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, port);
-        var tls = new SslStream(client.GetStream(), false, DemoCertificate.Validate);
-        await tls.AuthenticateAsClientAsync("localhost");
-        return new QuoteConnection(client, tls);
+        var connection = new QuoteConnection();
+        await connection.ConnectAsync(port);
+        return connection;
     }
 
     public async Task<string> AskAsync(string request)
     {
-        await LineProtocol.WriteLineAsync(_tls, request);
-        return await LineProtocol.ReadLineAsync(_tls) ?? "(no answer)";
+        SslStream tls = _tls ?? throw new InvalidOperationException("Not connected.");
+        await LineProtocol.WriteLineAsync(tls, request);
+        return await LineProtocol.ReadLineAsync(tls) ?? "(no answer)";
     }
 
     public void Dispose()
     {
         _client.Dispose();
+    }
+
+    private async Task ConnectAsync(int port)
+    {
+        await _client.ConnectAsync(IPAddress.Loopback, port);
+        _tls = new SslStream(_client.GetStream(), false, DemoCertificate.Validate);
+        await _tls.AuthenticateAsClientAsync("localhost");
     }
 }
