@@ -52,6 +52,7 @@ internal sealed class SslStreamCloseTarget : CloseTarget
         }
 
         // A timed read of a NetworkStream blocks only this thread; the socket enforces the bound.
+        int applicationTimeout = _stream.ReadTimeout;
         _stream.ReadTimeout = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
         try
         {
@@ -60,6 +61,11 @@ internal sealed class SslStreamCloseTarget : CloseTarget
         catch (IOException error) when (error.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock })
         {
             throw new TimeoutException("No data within the read timeout.", error);
+        }
+        finally
+        {
+            // A leave-open transport outlives the TLS stream: give it back the application's own timeout.
+            RestoreReadTimeout(applicationTimeout);
         }
     }
 
@@ -107,6 +113,18 @@ internal sealed class SslStreamCloseTarget : CloseTarget
         catch (Exception)
         {
             // Disposal of a failed connection cannot change how it ended.
+        }
+    }
+
+    private void RestoreReadTimeout(int timeout)
+    {
+        try
+        {
+            _stream.ReadTimeout = timeout;
+        }
+        catch (Exception)
+        {
+            // The transport was closed meanwhile: nothing is left to restore.
         }
     }
 
