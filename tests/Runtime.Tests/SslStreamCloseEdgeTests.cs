@@ -66,6 +66,25 @@ public sealed class SslStreamCloseEdgeTests
     }
 
     [Theory]
+    [InlineData(PeerBehavior.AnswersCloseNotifyKeepsOpen, TlsCloseOutcome.Clean)]
+    [InlineData(PeerBehavior.NeverAnswers, TlsCloseOutcome.TimedOut)]
+    public async Task LeaveOpenTransport_BlockingClose_LeavesItsReadTimeoutAsItWas(PeerBehavior behavior, TlsCloseOutcome expected)
+    {
+        // A transport kept after the TLS session ends (FTP's CCC, STARTTLS downgrades) must not inherit the
+        // close's short read timeout.
+        await using var connection = await SslStreamZooConnection.OpenAsync(behavior, SslProtocols.Tls13, tracked: false, leaveTransportOpen: true);
+        connection.Transport.ReadTimeout = 12_345;
+
+        TlsCloseResult result = await Task.Run(() => GracefulTlsClose.Close(connection.Tls, Patient with { PeerCloseTimeout = ShortWait }));
+
+        Assert.Equal(expected, result.Outcome);
+        Assert.False(connection.ClientTransportClosed);
+        Assert.Equal(12_345, connection.Transport.ReadTimeout);
+        connection.Transport.Dispose();
+        await ZooAssert.TransportClosedAsync(connection);
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task LeaveOpenTransport_SilentPeer_StillTimesOutInTime(bool blocking)

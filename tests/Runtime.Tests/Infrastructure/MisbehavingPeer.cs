@@ -27,6 +27,7 @@ public sealed class MisbehavingPeer : IAsyncDisposable
 
     private MisbehavingPeer(Socket socket, PeerBehavior behavior, SslProtocols protocol, PeerOptions options)
     {
+        ThreadPoolHeadroom.Ensure();
         _socket = socket;
         _transport = new TransportObservingStream(new NetworkStream(socket, ownsSocket: true));
         _tls = new SslStream(_transport, leaveInnerStreamOpen: false);
