@@ -20,64 +20,33 @@ namespace TlsShutdown.CodeFixes;
 /// the end of the block).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TlsCloseWithoutShutdownCodeFixProvider)), Shared]
-public sealed class TlsCloseWithoutShutdownCodeFixProvider : CodeFixProvider
+public sealed class TlsCloseWithoutShutdownCodeFixProvider : TlsCodeFixProviderBase
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.CloseWithoutShutdown);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-    {
-        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        bool runtime = model is not null && CloseCallFactory.HasRuntime(model.Compilation);
-        if ((context.CodeActionEquivalenceKey == EquivalenceKeyGraceful) != runtime) return null;
-        return await FixAsync(document, diagnostics, runtime, context.CancellationToken).ConfigureAwait(false);
-    });
-
-    private const string EquivalenceKeyGraceful = "TLS001.Graceful";
-    private const string EquivalenceKeyInline = "TLS001.Inline";
+    protected override string KeyPrefix => RuleIdentifiers.CloseWithoutShutdown;
 
     /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override string Title(bool runtime) => runtime
+        ? "Close gracefully with GracefulTlsClose"
+        : "Add a bounded TLS shutdown (inline; the project does not reference TlsShutdown)";
+
+    /// <inheritdoc />
+    protected override bool CanFix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool runtime, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null) return;
-        bool runtime = CloseCallFactory.HasRuntime(model.Compilation);
+        if (!diagnostic.Properties.TryGetValue(FindingProperties.Stream, out var stream) || stream is null) return false;
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(FindingProperties.Stream, out var stream) || stream is null) continue;
-            if (!runtime && diagnostic.Properties.TryGetValue(FindingProperties.Kind, out var kind) && kind != "SslStream") continue;
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (!FixContext.IsInScope(model, node.SpanStart, stream)) continue;
-
-            var title = runtime
-                ? "Close gracefully with GracefulTlsClose"
-                : "Add a bounded TLS shutdown (inline; the project does not reference TlsShutdown)";
-            context.RegisterCodeFix(
-                CodeAction.Create(title, ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), runtime, ct), equivalenceKey: runtime ? EquivalenceKeyGraceful : EquivalenceKeyInline),
-                diagnostic);
-        }
+        // GracefulTlsClose has SslStream and TlsEngineStream overloads; the inline form needs SslStream.ShutdownAsync.
+        if (!runtime && diagnostic.Properties.TryGetValue(FindingProperties.Kind, out var kind) && kind != "SslStream") return false;
+        if (!diagnostic.Location.SourceSpan.IntersectsWith(root.FullSpan)) return false;
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        return FixContext.IsInScope(model, node.SpanStart, stream);
     }
 
-    /// <summary>Applies the fixes of a document in one edit, so Fix All adds the using directive once.</summary>
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, bool runtime, CancellationToken cancellationToken)
-    {
-        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        bool changed = false;
-        foreach (var diagnostic in diagnostics)
-        {
-            if (diagnostic.Properties.ContainsKey(FindingProperties.Stream)) changed |= Fix(editor, diagnostic, runtime, cancellationToken);
-        }
-
-        if (!changed) return document;
-        var newRoot = editor.GetChangedRoot();
-        if (runtime && newRoot is CompilationUnitSyntax unit) newRoot = CloseCallFactory.AddRuntimeUsing(unit);
-        return document.WithSyntaxRoot(newRoot);
-    }
-
-    private static bool Fix(DocumentEditor editor, Diagnostic diagnostic, bool runtime, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override bool Fix(DocumentEditor editor, Diagnostic diagnostic, bool runtime, CancellationToken cancellationToken)
     {
         var root = editor.OriginalRoot;
         var model = editor.SemanticModel;

@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using TlsShutdown.Analyzers;
+
+namespace TlsShutdown.CodeFixes;
+
+/// <summary>
+/// TLS005: give the handshake a time limit. Async: a CancellationTokenSource with a delay (linked to the
+/// method's token when it has one) passed as the token; the string and certificate overloads, which take
+/// no token, become the options overload. Sync: a ReadTimeout on the stream before the handshake.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedHandshakeCodeFixProvider)), Shared]
+public sealed class UnboundedHandshakeCodeFixProvider : TlsCodeFixProviderBase
+{
+    /// <summary>The handshake time limit the fix writes; the user is expected to tune it.</summary>
+    public const int HandshakeSeconds = 30;
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.UnboundedHandshake);
+
+    /// <inheritdoc />
+    protected override string KeyPrefix => RuleIdentifiers.UnboundedHandshake;
+
+    /// <inheritdoc />
+    protected override string Title(bool runtime) => $"Add a {HandshakeSeconds}-second handshake timeout";
+
+    /// <inheritdoc />
+    protected override bool CanFix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool runtime, CancellationToken cancellationToken) =>
+        diagnostic.Location.SourceSpan.IntersectsWith(root.FullSpan) && Plan(root, model, diagnostic, cancellationToken) is not null;
+
+    /// <inheritdoc />
+    protected override bool Fix(DocumentEditor editor, Diagnostic diagnostic, bool runtime, CancellationToken cancellationToken)
+    {
+        if (Plan(editor.OriginalRoot, editor.SemanticModel, diagnostic, cancellationToken) is not { } plan) return false;
+        var (invocation, statement, method, receiver) = plan;
+
+        if (!method.Name.EndsWith("Async", System.StringComparison.Ordinal))
+        {
+            StatementEditing.InsertBefore(editor, statement, TimeoutSyntax.Parse($"{receiver}.ReadTimeout = {HandshakeSeconds * 1000};"));
+            return true;
+        }
+
+        var model = editor.SemanticModel;
+        var name = TimeoutSyntax.FreeName(model, statement.SpanStart, "handshakeTimeout");
+        var token = FixContext.TokenInScope(model, statement, cancellationToken);
+        var tokenExpression = name + ".Token";
+        ArgumentListSyntax arguments;
+        var tokenParameter = method.Parameters.FirstOrDefault(IsToken);
+        if (tokenParameter is not null)
+        {
+            arguments = TimeoutSyntax.WithToken(invocation.ArgumentList, method, tokenParameter, tokenExpression);
+        }
+        else
+        {
+            // AuthenticateAsClientAsync(string) / AuthenticateAsServerAsync(X509Certificate): no token overload.
+            var value = invocation.ArgumentList.Arguments[0].Expression.WithoutTrivia().ToString();
+            var type = method.Name == "AuthenticateAsClientAsync" ? "SslClientAuthenticationOptions" : "SslServerAuthenticationOptions";
+            if (!model.LookupNamespacesAndTypes(statement.SpanStart, name: type).Any()) type = "System.Net.Security." + type;
+            var options = method.Name == "AuthenticateAsClientAsync"
+                ? $"new {type} {{ TargetHost = {value} }}"
+                : $"new {type} {{ ServerCertificate = {value} }}";
+            arguments = SyntaxFactory.ParseArgumentList($"({options}, {tokenExpression})");
+        }
+
+        editor.ReplaceNode(invocation.ArgumentList, arguments.WithTriviaFrom(invocation.ArgumentList));
+        StatementEditing.InsertBefore(editor, statement, TimeoutSyntax.Source(name, HandshakeSeconds, token));
+        return true;
+    }
+
+    private static bool IsToken(IParameterSymbol parameter) => parameter.Type.ToDisplayString() == "System.Threading.CancellationToken";
+
+    private static (InvocationExpressionSyntax Invocation, StatementSyntax Statement, IMethodSymbol Method, string Receiver)? Plan(
+        SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
+        if (invocation?.Expression is not MemberAccessExpressionSyntax access) return null;
+        if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method) return null;
+        if (StatementEditing.EnclosingStatement(invocation) is not { } statement) return null;
+        if (statement.Parent is not (BlockSyntax or SwitchSectionSyntax)) return null;
+        var receiver = access.Expression.WithoutTrivia().ToString();
+        if (!method.Name.EndsWith("Async", System.StringComparison.Ordinal)) return (invocation, statement, method, receiver);
+
+        // A using declaration needs C# 8 and a block.
+        if (statement.Parent is not BlockSyntax) return null;
+        if (((CSharpParseOptions)root.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8) return null;
+        if (method.Parameters.Any(IsToken)) return (invocation, statement, method, receiver);
+        bool optionsExist = model.Compilation.GetTypeByMetadataName(
+            method.Name == "AuthenticateAsClientAsync" ? "System.Net.Security.SslClientAuthenticationOptions" : "System.Net.Security.SslServerAuthenticationOptions") is not null;
+        return optionsExist && method.Parameters.Length == 1 && method.Name is "AuthenticateAsClientAsync" or "AuthenticateAsServerAsync"
+            ? (invocation, statement, method, receiver)
+            : null;
+    }
+}
