@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using CertificateRequest = Org.BouncyCastle.Tls.CertificateRequest;
+using System.Text;
+using Org.BouncyCastle.Tls;
+
+namespace TlsShutdown.Engine;
+
+/// <summary>BouncyCastle's client peer, configured from <see cref="SslClientAuthenticationOptions"/>.</summary>
+internal sealed class EngineClient : DefaultTlsClient
+{
+    private readonly ProtocolVersion[] _versions;
+    private readonly string? _sniName;
+    private readonly IList<ProtocolName>? _protocolNames;
+    private readonly EngineCertificateValidator _validator;
+    private readonly EngineCredentials? _clientCredentials;
+
+    private EngineClient(ProtocolVersion[] versions, string? sniName, IList<ProtocolName>? protocolNames, EngineCertificateValidator validator, EngineCredentials? clientCredentials)
+        : base(EngineCrypto.Instance)
+    {
+        _versions = versions;
+        _sniName = sniName;
+        _protocolNames = protocolNames;
+        _validator = validator;
+        _clientCredentials = clientCredentials;
+    }
+
+    public EngineCertificateValidator Validator => _validator;
+
+    /// <summary>Translates <paramref name="options"/>; an option the engine cannot honour throws.</summary>
+    /// <exception cref="NotSupportedException">An option TlsEngineStream does not support was set.</exception>
+    public static EngineClient Create(SslClientAuthenticationOptions options, object sender)
+    {
+        if (options.LocalCertificateSelectionCallback is not null)
+        {
+            throw new NotSupportedException("LocalCertificateSelectionCallback is not supported by TlsEngineStream; set ClientCertificates or ClientCertificateContext.");
+        }
+
+        if (options.CipherSuitesPolicy is not null)
+        {
+            throw new NotSupportedException("CipherSuitesPolicy is not supported by TlsEngineStream.");
+        }
+
+#pragma warning disable SYSLIB0040 // EncryptionPolicy is obsolete; only its default can be honoured.
+        if (options.EncryptionPolicy != EncryptionPolicy.RequireEncryption)
+        {
+            throw new NotSupportedException("EncryptionPolicy: TlsEngineStream always requires encryption.");
+        }
+#pragma warning restore SYSLIB0040
+
+        ProtocolVersion[] versions = EngineProtocolVersions.From(options.EnabledSslProtocols);
+        string? host = options.TargetHost;
+        string? sni = string.IsNullOrEmpty(host) || IPAddress.TryParse(host, out _) ? null : host.TrimEnd('.');
+
+        EngineCredentials? credentials = null;
+        if (options.ClientCertificateContext is { } context)
+        {
+            credentials = EngineCredentials.From(context.TargetCertificate, context.IntermediateCertificates, "ClientCertificateContext");
+        }
+        else if (options.ClientCertificates is { Count: > 0 } certificates)
+        {
+            X509Certificate2? withKey = certificates.OfType<X509Certificate2>().FirstOrDefault(c => c.HasPrivateKey)
+                ?? throw new NotSupportedException("ClientCertificates: TlsEngineStream needs a certificate with its private key.");
+            credentials = EngineCredentials.From(withKey, null, "ClientCertificates");
+        }
+
+        var validator = new EngineCertificateValidator(
+            sender,
+            options.RemoteCertificateValidationCallback,
+            host,
+            options.CertificateRevocationCheckMode,
+            options.CertificateChainPolicy,
+            peerIsServer: true);
+        return new EngineClient(versions, sni, EngineApplicationProtocols.From(options.ApplicationProtocols), validator, credentials);
+    }
+
+    protected override ProtocolVersion[] GetSupportedVersions() => _versions;
+
+    protected override IList<ServerName>? GetSniServerNames() =>
+        _sniName is null ? null : [new ServerName(NameType.host_name, Encoding.ASCII.GetBytes(_sniName))];
+
+    protected override IList<ProtocolName>? GetProtocolNames() => _protocolNames;
+
+    public override TlsAuthentication GetAuthentication() => new Authentication(this);
+
+    private sealed class Authentication(EngineClient client) : TlsAuthentication
+    {
+        public void NotifyServerCertificate(TlsServerCertificate serverCertificate) =>
+            client._validator.Validate(serverCertificate.Certificate);
+
+        public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest) =>
+            client._clientCredentials?.CreateSigner(
+                client.m_context,
+                certificateRequest.SupportedSignatureAlgorithms,
+                certificateRequest.GetCertificateRequestContext());
+    }
+}

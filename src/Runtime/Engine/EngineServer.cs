@@ -1,0 +1,105 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using CertificateRequest = Org.BouncyCastle.Tls.CertificateRequest;
+using Org.BouncyCastle.Tls;
+
+namespace TlsShutdown.Engine;
+
+/// <summary>BouncyCastle's server peer, configured from <see cref="SslServerAuthenticationOptions"/>.</summary>
+internal sealed class EngineServer : DefaultTlsServer
+{
+    private readonly ProtocolVersion[] _versions;
+    private readonly EngineCredentials _credentials;
+    private readonly IList<ProtocolName>? _protocolNames;
+    private readonly EngineCertificateValidator _validator;
+    private readonly bool _requireClientCertificate;
+
+    private EngineServer(ProtocolVersion[] versions, EngineCredentials credentials, IList<ProtocolName>? protocolNames, EngineCertificateValidator validator, bool requireClientCertificate)
+        : base(EngineCrypto.Instance)
+    {
+        _versions = versions;
+        _credentials = credentials;
+        _protocolNames = protocolNames;
+        _validator = validator;
+        _requireClientCertificate = requireClientCertificate;
+    }
+
+    public EngineCertificateValidator Validator => _validator;
+
+    /// <summary>Translates <paramref name="options"/>; an option the engine cannot honour throws.</summary>
+    /// <exception cref="NotSupportedException">An option TlsEngineStream does not support was set.</exception>
+    public static EngineServer Create(SslServerAuthenticationOptions options, object sender)
+    {
+        if (options.ServerCertificateSelectionCallback is not null)
+        {
+            throw new NotSupportedException("ServerCertificateSelectionCallback is not supported by TlsEngineStream; set ServerCertificate or ServerCertificateContext.");
+        }
+
+        if (options.CipherSuitesPolicy is not null)
+        {
+            throw new NotSupportedException("CipherSuitesPolicy is not supported by TlsEngineStream.");
+        }
+
+#pragma warning disable SYSLIB0040 // EncryptionPolicy is obsolete; only its default can be honoured.
+        if (options.EncryptionPolicy != EncryptionPolicy.RequireEncryption)
+        {
+            throw new NotSupportedException("EncryptionPolicy: TlsEngineStream always requires encryption.");
+        }
+#pragma warning restore SYSLIB0040
+
+        EngineCredentials credentials = options.ServerCertificateContext is { } context
+            ? EngineCredentials.From(context.TargetCertificate, context.IntermediateCertificates, "ServerCertificateContext")
+            : options.ServerCertificate is { } certificate
+                ? EngineCredentials.From(certificate, null, "ServerCertificate")
+                : throw new NotSupportedException("ServerCertificate: TlsEngineStream needs a server certificate.");
+
+        var validator = new EngineCertificateValidator(
+            sender,
+            options.RemoteCertificateValidationCallback,
+            targetHost: null,
+            options.CertificateRevocationCheckMode,
+            options.CertificateChainPolicy,
+            peerIsServer: false);
+        return new EngineServer(
+            EngineProtocolVersions.From(options.EnabledSslProtocols),
+            credentials,
+            EngineApplicationProtocols.From(options.ApplicationProtocols),
+            validator,
+            options.ClientCertificateRequired);
+    }
+
+    protected override ProtocolVersion[] GetSupportedVersions() => _versions;
+
+    protected override IList<ProtocolName>? GetProtocolNames() => _protocolNames;
+
+    // Only the suites our key can serve: a TLS 1.2 suite for the other key type would fail at GetCredentials.
+    protected override int[] GetSupportedCipherSuites() =>
+        [.. base.GetSupportedCipherSuites().Where(suite => TlsUtilities.GetKeyExchangeAlgorithm(suite) switch
+        {
+            KeyExchangeAlgorithm.NULL => true,
+            KeyExchangeAlgorithm.ECDHE_RSA or KeyExchangeAlgorithm.DHE_RSA => _credentials.IsRsa,
+            KeyExchangeAlgorithm.ECDHE_ECDSA => !_credentials.IsRsa,
+            _ => false,
+        })];
+
+    // DefaultTlsServer has no TLS 1.3 case: one signer for every version.
+    public override TlsCredentials GetCredentials() =>
+        _credentials.CreateSigner(m_context, m_context.SecurityParameters.ClientSigAlgs, null)
+        ?? throw new TlsFatalAlert(AlertDescription.handshake_failure, "No signature scheme offered by the client fits the server's key.");
+
+    public override CertificateRequest? GetCertificateRequest()
+    {
+        if (!_requireClientCertificate)
+        {
+            return null;
+        }
+
+        IList<SignatureAndHashAlgorithm> algorithms = TlsUtilities.GetDefaultSupportedSignatureAlgorithms(m_context);
+        return TlsUtilities.IsTlsV13(m_context)
+            ? new CertificateRequest(TlsUtilities.EmptyBytes, algorithms, null, null)
+            : new CertificateRequest([ClientCertificateType.rsa_sign, ClientCertificateType.ecdsa_sign], algorithms, null);
+    }
+
+    public override void NotifyClientCertificate(Certificate clientCertificate) =>
+        _validator.Validate(clientCertificate.IsEmpty ? null : clientCertificate);
+}

@@ -1,0 +1,677 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.Tls;
+using TlsShutdown.Engine;
+
+namespace TlsShutdown;
+
+/// <summary>
+/// A TLS 1.2/1.3 stream over any transport <see cref="Stream"/>, driven by BouncyCastle's TLS engine in
+/// non-blocking mode, that gets the end of a connection exactly right: a read returns 0 only after the peer's
+/// close_notify, and throws <see cref="TlsTruncationException"/> when the transport ends without one.
+/// A drop-in for <see cref="SslStream"/>: the same authentication options, one reader and one writer at a time.
+/// </summary>
+/// <remarks>
+/// Our code owns every transport read and write: BouncyCastle only encrypts and decrypts in memory. Buffering is
+/// bounded: the transport is read only when no decrypted data is waiting, at most <c>32 KiB</c> at a time.
+/// <see cref="Dispose(bool)"/> sends no close_notify (as with SslStream); close with
+/// <see cref="GracefulTlsClose.CloseAsync(TlsEngineStream, TlsCloseOptions?, CancellationToken)"/> or
+/// <see cref="ShutdownAsync(CancellationToken)"/>.
+/// </remarks>
+public sealed class TlsEngineStream : Stream
+{
+    private const int TransportReadSize = 32 * 1024;
+    private const int MaxPlaintextPerWrite = 64 * 1024;
+
+    // Four full TLS records of plaintext plus their headers, padding and tags: one write of 64 KiB goes out in one piece.
+    private const int OutputBufferSize = MaxPlaintextPerWrite + (4 * 512);
+
+    private readonly Stream _inner;
+    private readonly bool _leaveInnerStreamOpen;
+
+    // Held only around calls into the engine (in-memory work), never across I/O.
+    private readonly object _engineLock = new();
+
+    // Serializes transport writes; whoever holds it drains the engine's output, so records leave in order.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    private IEngineProtocol? _engine;
+    private byte[]? _readBuffer;
+    private byte[]? _outputBuffer;
+    private Exception? _readFailure;
+    private int _authenticationStarted;
+    private int _readActive;
+    private int _writeActive;
+    private int _disposed;
+    private volatile bool _authenticated;
+    private volatile bool _outputShut;
+    private SslProtocols _protocol;
+    private SslApplicationProtocol _applicationProtocol;
+    private X509Certificate2? _remoteCertificate;
+
+    /// <summary>Creates a TLS stream over <paramref name="innerStream"/>; authenticate it before use.</summary>
+    /// <param name="innerStream">The transport, typically a <see cref="System.Net.Sockets.NetworkStream"/>.</param>
+    /// <param name="leaveInnerStreamOpen">When true, disposing this stream leaves <paramref name="innerStream"/> open.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerStream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="innerStream"/> cannot both read and write.</exception>
+    public TlsEngineStream(Stream innerStream, bool leaveInnerStreamOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(innerStream);
+        if (!innerStream.CanRead || !innerStream.CanWrite)
+        {
+            throw new ArgumentException("The transport must be readable and writable.", nameof(innerStream));
+        }
+
+        _inner = innerStream;
+        _leaveInnerStreamOpen = leaveInnerStreamOpen;
+    }
+
+    /// <summary>Whether the handshake completed.</summary>
+    public bool IsAuthenticated => _authenticated;
+
+    /// <summary>The negotiated protocol version (<see cref="SslProtocols.Tls12"/> or <see cref="SslProtocols.Tls13"/>);
+    /// <see cref="SslProtocols.None"/> before authentication.</summary>
+    public SslProtocols SslProtocol => _protocol;
+
+    /// <summary>The protocol chosen by ALPN; default when none was negotiated.</summary>
+    public SslApplicationProtocol NegotiatedApplicationProtocol => _applicationProtocol;
+
+    /// <summary>The peer's certificate, once validated; null when the peer sent none.</summary>
+    public X509Certificate2? RemoteCertificate => _remoteCertificate;
+
+    /// <summary>Whether disposing this stream leaves the transport open.</summary>
+    public bool LeaveInnerStreamOpen => _leaveInnerStreamOpen;
+
+    /// <summary>The transport under the TLS stream.</summary>
+    public Stream InnerStream => _inner;
+
+    /// <summary>Whether the peer's close_notify has been received: its direction of the connection ended cleanly.</summary>
+    public bool CloseNotifyReceived => _engine?.CloseNotifyReceived ?? false;
+
+    /// <summary>Whether our close_notify has been sent (by <see cref="ShutdownAsync(CancellationToken)"/>, or by
+    /// the engine in answer to the peer's).</summary>
+    public bool CloseNotifySent => _outputShut;
+
+    /// <inheritdoc/>
+    public override bool CanRead => _authenticated && _disposed == 0 && _inner.CanRead;
+
+    /// <inheritdoc/>
+    public override bool CanWrite => _authenticated && _disposed == 0 && _inner.CanWrite;
+
+    /// <inheritdoc/>
+    public override bool CanSeek => false;
+
+    /// <inheritdoc/>
+    public override bool CanTimeout => _inner.CanTimeout;
+
+    /// <inheritdoc/>
+    public override int ReadTimeout
+    {
+        get => _inner.ReadTimeout;
+        set => _inner.ReadTimeout = value;
+    }
+
+    /// <inheritdoc/>
+    public override int WriteTimeout
+    {
+        get => _inner.WriteTimeout;
+        set => _inner.WriteTimeout = value;
+    }
+
+    /// <summary>Not supported.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override long Length => throw new NotSupportedException();
+
+    /// <summary>Not supported.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    internal bool IsClosedForClose => _disposed != 0;
+
+    /// <summary>Runs the TLS handshake as a client.</summary>
+    /// <param name="options">Honoured: TargetHost (SNI and name check), RemoteCertificateValidationCallback,
+    /// EnabledSslProtocols, ApplicationProtocols, ClientCertificates/ClientCertificateContext,
+    /// CertificateRevocationCheckMode, CertificateChainPolicy.</param>
+    /// <param name="cancellationToken">Bounds the handshake; cancellation leaves the stream unusable.</param>
+    /// <returns>A task that completes when the connection is authenticated.</returns>
+    /// <exception cref="NotSupportedException">An option TlsEngineStream cannot honour was set.</exception>
+    /// <exception cref="AuthenticationException">The handshake failed (certificate refused, protocol error, fatal alert).</exception>
+    /// <exception cref="IOException">The transport failed or ended during the handshake.</exception>
+    public Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        StartAuthentication();
+        EngineClient client = EngineClient.Create(options, this);
+        var protocol = new EngineClientProtocol();
+        lock (_engineLock)
+        {
+            _engine = protocol;
+            protocol.Connect(client);
+        }
+
+        return HandshakeAsync(client.Validator, cancellationToken);
+    }
+
+    /// <summary>Runs the TLS handshake as a server.</summary>
+    /// <param name="options">Honoured: ServerCertificate/ServerCertificateContext (RSA or ECDSA key),
+    /// ClientCertificateRequired, RemoteCertificateValidationCallback, EnabledSslProtocols, ApplicationProtocols,
+    /// CertificateRevocationCheckMode, CertificateChainPolicy.</param>
+    /// <param name="cancellationToken">Bounds the handshake; cancellation leaves the stream unusable.</param>
+    /// <returns>A task that completes when the connection is authenticated.</returns>
+    /// <exception cref="NotSupportedException">An option TlsEngineStream cannot honour was set.</exception>
+    /// <exception cref="AuthenticationException">The handshake failed (certificate refused, protocol error, fatal alert).</exception>
+    /// <exception cref="IOException">The transport failed or ended during the handshake.</exception>
+    public Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        StartAuthentication();
+        EngineServer server = EngineServer.Create(options, this);
+        var protocol = new EngineServerProtocol();
+        lock (_engineLock)
+        {
+            _engine = protocol;
+            protocol.Accept(server);
+        }
+
+        return HandshakeAsync(server.Validator, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends our close_notify without closing the transport (a half-close): reads go on until the peer's
+    /// close_notify, writes throw <see cref="InvalidOperationException"/>. Completes at once when ours was sent before.
+    /// Not bounded: prefer <see cref="GracefulTlsClose.CloseAsync(TlsEngineStream, TlsCloseOptions?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait for the transport write.</param>
+    /// <returns>A task that completes when the alert is handed to the transport.</returns>
+    /// <exception cref="InvalidOperationException">The stream is not authenticated.</exception>
+    public Task ShutdownAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotAuthenticated();
+        return ShutdownCoreAsync(sync: false, cancellationToken).AsTask();
+    }
+
+    /// <inheritdoc/>
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return Completed(ReadCoreAsync(buffer.AsMemory(offset, count), sync: true, CancellationToken.None));
+    }
+
+    /// <inheritdoc/>
+    public override int Read(Span<byte> buffer)
+    {
+        // The engine reads into a managed buffer; a span cannot cross the transport call, so copy through a rented array.
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length, 1));
+        try
+        {
+            int read = Completed(ReadCoreAsync(rented.AsMemory(0, buffer.Length), sync: true, CancellationToken.None));
+            rented.AsSpan(0, read).CopyTo(buffer);
+            return read;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return ReadCoreAsync(buffer.AsMemory(offset, count), sync: false, cancellationToken).AsTask();
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ReadCoreAsync(buffer, sync: false, cancellationToken);
+
+    /// <inheritdoc/>
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        Completed(WriteCoreAsync(buffer.AsMemory(offset, count), sync: true, CancellationToken.None));
+    }
+
+    /// <inheritdoc/>
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length, 1));
+        try
+        {
+            buffer.CopyTo(rented);
+            Completed(WriteCoreAsync(rented.AsMemory(0, buffer.Length), sync: true, CancellationToken.None));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return WriteCoreAsync(buffer.AsMemory(offset, count), sync: false, cancellationToken).AsTask();
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(buffer, sync: false, cancellationToken);
+
+    /// <inheritdoc/>
+    public override void Flush() => _inner.Flush();
+
+    /// <inheritdoc/>
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+
+    /// <summary>Not supported.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    /// <summary>Not supported.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && !_leaveInnerStreamOpen)
+        {
+            await _inner.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Disposes the stream, and the transport unless it was opened with leave-open. Sends no close_notify.</summary>
+    /// <param name="disposing">True from <see cref="Stream.Dispose()"/>.</param>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0 && !_leaveInnerStreamOpen)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>The half-close for <see cref="GracefulTlsClose"/>: queue our close_notify, flush, stop all further output.</summary>
+    internal async ValueTask ShutdownCoreAsync(bool sync, CancellationToken cancellationToken)
+    {
+        IEngineProtocol engine = _engine!;
+        if (sync)
+        {
+            _writeGate.Wait(cancellationToken);
+        }
+        else
+        {
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            lock (_engineLock)
+            {
+                if (engine.Protocol.IsFailed)
+                {
+                    throw new InvalidOperationException("The TLS connection failed; no close_notify can be sent.");
+                }
+
+                engine.SendCloseNotify();
+            }
+
+            await DrainOutputLockedAsync(sync, cancellationToken).ConfigureAwait(false);
+            _outputShut = true;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Whether <paramref name="error"/> (thrown by a read) means the transport ended without close_notify.</summary>
+    internal static bool IsTruncation(Exception error) => error is TlsTruncationException;
+
+    private void StartAuthentication()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (Interlocked.Exchange(ref _authenticationStarted, 1) != 0)
+        {
+            throw new InvalidOperationException("This stream has already been authenticated, or an authentication is in progress.");
+        }
+
+        _readBuffer = new byte[TransportReadSize];
+        _outputBuffer = new byte[OutputBufferSize];
+    }
+
+    private async Task HandshakeAsync(EngineCertificateValidator validator, CancellationToken cancellationToken)
+    {
+        TlsProtocol protocol = _engine!.Protocol;
+        byte[] readBuffer = _readBuffer!;
+        while (true)
+        {
+            await FlushOutputAsync(sync: false, cancellationToken).ConfigureAwait(false);
+            lock (_engineLock)
+            {
+                if (!protocol.IsHandshaking)
+                {
+                    if (!protocol.IsConnected)
+                    {
+                        throw new AuthenticationException("The TLS handshake failed: the connection closed.");
+                    }
+
+                    break;
+                }
+            }
+
+            int read = await _inner.ReadAsync(readBuffer, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new IOException("The transport ended during the TLS handshake.");
+            }
+
+            try
+            {
+                lock (_engineLock)
+                {
+                    protocol.OfferInput(readBuffer, 0, read);
+                }
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                await TrySendAlertAsync().ConfigureAwait(false);
+                string reason = validator.FailureReason ?? Describe(error);
+                throw new AuthenticationException($"The TLS handshake failed: {reason}", error);
+            }
+        }
+
+        lock (_engineLock)
+        {
+            SecurityParameters parameters = _engine.EngineContext.SecurityParameters;
+            _protocol = EngineProtocolVersions.ToSslProtocols(parameters.NegotiatedVersion);
+            _applicationProtocol = EngineApplicationProtocols.ToSsl(parameters.ApplicationProtocol);
+        }
+
+        _remoteCertificate = validator.RemoteCertificate;
+        _authenticated = true;
+    }
+
+    private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, bool sync, CancellationToken cancellationToken)
+    {
+        ThrowIfNotAuthenticated();
+        if (Interlocked.Exchange(ref _readActive, 1) != 0)
+        {
+            throw new NotSupportedException("The ReadAsync method cannot be called when another read operation is pending.");
+        }
+
+        try
+        {
+            IEngineProtocol engine = _engine!;
+            TlsProtocol protocol = engine.Protocol;
+            byte[] readBuffer = _readBuffer!;
+            while (true)
+            {
+                lock (_engineLock)
+                {
+                    if (protocol.ApplicationDataAvailable > 0)
+                    {
+                        return buffer.IsEmpty ? 0 : protocol.ReadApplicationData(buffer.Span);
+                    }
+
+                    if (engine.CloseNotifyReceived)
+                    {
+                        return 0;
+                    }
+
+                    if (_readFailure is not null)
+                    {
+                        throw Again(_readFailure);
+                    }
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                int read;
+                try
+                {
+                    read = sync
+                        ? _inner.Read(readBuffer, 0, readBuffer.Length)
+                        : await _inner.ReadAsync(readBuffer, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception error) when (IsTransportFailure(error) && !IsTimeout(error) && !cancellationToken.IsCancellationRequested)
+                {
+                    throw Fail(new TlsTruncationException("The transport failed before the peer's close_notify: the data may have been truncated.", error));
+                }
+
+                if (read == 0)
+                {
+                    throw Fail(new TlsTruncationException());
+                }
+
+                bool hasOutput;
+                try
+                {
+                    lock (_engineLock)
+                    {
+                        protocol.OfferInput(readBuffer, 0, read);
+                        hasOutput = protocol.GetAvailableOutputBytes() > 0;
+                    }
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    if (!sync)
+                    {
+                        await TrySendAlertAsync().ConfigureAwait(false);
+                    }
+
+                    throw Fail(new IOException($"The TLS connection failed: {Describe(error)}", error));
+                }
+
+                if (hasOutput)
+                {
+                    // An answer to the peer: our close_notify after its own, a key update, a fatal alert.
+                    await FlushOutputAsync(sync, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _readActive, 0);
+        }
+    }
+
+    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, bool sync, CancellationToken cancellationToken)
+    {
+        ThrowIfNotAuthenticated();
+        if (Interlocked.Exchange(ref _writeActive, 1) != 0)
+        {
+            throw new NotSupportedException("The WriteAsync method cannot be called when another write operation is pending.");
+        }
+
+        try
+        {
+            if (sync)
+            {
+                _writeGate.Wait(cancellationToken);
+            }
+            else
+            {
+                await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                TlsProtocol protocol = _engine!.Protocol;
+                while (!buffer.IsEmpty)
+                {
+                    int chunk = Math.Min(buffer.Length, MaxPlaintextPerWrite);
+                    lock (_engineLock)
+                    {
+                        ThrowIfOutputShut();
+                        protocol.WriteApplicationData(buffer.Span[..chunk]);
+                    }
+
+                    await DrainOutputLockedAsync(sync, cancellationToken).ConfigureAwait(false);
+                    buffer = buffer[chunk..];
+                }
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _writeActive, 0);
+        }
+    }
+
+    private async ValueTask FlushOutputAsync(bool sync, CancellationToken cancellationToken)
+    {
+        if (sync)
+        {
+            _writeGate.Wait(cancellationToken);
+        }
+        else
+        {
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await DrainOutputLockedAsync(sync, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Writes all of the engine's pending output to the transport; the caller holds the write gate.</summary>
+    private async ValueTask DrainOutputLockedAsync(bool sync, CancellationToken cancellationToken)
+    {
+        TlsProtocol protocol = _engine!.Protocol;
+        byte[] output = _outputBuffer!;
+        while (true)
+        {
+            int count;
+            lock (_engineLock)
+            {
+                count = protocol.ReadOutput(output, 0, output.Length);
+                if (_outputShut)
+                {
+                    // After our close_notify nothing more may be sent (the engine may still answer a key update).
+                    while (protocol.ReadOutput(output, 0, output.Length) > 0)
+                    {
+                    }
+
+                    count = 0;
+                }
+                else if (count == 0 && _engine.CloseNotifySent)
+                {
+                    _outputShut = true;
+                }
+            }
+
+            if (count == 0)
+            {
+                return;
+            }
+
+            if (sync)
+            {
+                _inner.Write(output, 0, count);
+            }
+            else
+            {
+                await _inner.WriteAsync(output.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Best effort, bounded: hands a fatal alert the engine queued to the transport, when no write is in progress.</summary>
+    private async ValueTask TrySendAlertAsync()
+    {
+        if (!_writeGate.Wait(0))
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await DrainOutputLockedAsync(sync: false, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The connection is failing anyway; the alert is a courtesy.
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private Exception Fail(Exception error)
+    {
+        lock (_engineLock)
+        {
+            _readFailure ??= error;
+            return _readFailure;
+        }
+    }
+
+    private static IOException Again(Exception failure) => failure switch
+    {
+        TlsTruncationException => new TlsTruncationException(failure.Message, failure),
+        _ => new IOException(failure.Message, failure),
+    };
+
+    // With sync: true every awaited operation completes synchronously (the transport's sync methods, the gate's Wait):
+    // the value task is complete when it is returned, and no thread ever blocks on an asynchronous operation.
+    private static T Completed<T>(ValueTask<T> task)
+    {
+        System.Diagnostics.Debug.Assert(task.IsCompleted, "A sync operation completed asynchronously.");
+        return task.GetAwaiter().GetResult();
+    }
+
+    private static void Completed(ValueTask task)
+    {
+        System.Diagnostics.Debug.Assert(task.IsCompleted, "A sync operation completed asynchronously.");
+        task.GetAwaiter().GetResult();
+    }
+
+    private void ThrowIfNotAuthenticated()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (!_authenticated)
+        {
+            throw new InvalidOperationException("This operation is only allowed using a successfully authenticated context.");
+        }
+    }
+
+    private void ThrowIfOutputShut()
+    {
+        if (_outputShut || _engine!.CloseNotifySent)
+        {
+            throw new InvalidOperationException("Cannot write after the TLS close_notify was sent.");
+        }
+    }
+
+    private static bool IsTransportFailure(Exception error) =>
+        error is IOException or System.Net.Sockets.SocketException or ObjectDisposedException;
+
+    private static bool IsTimeout(Exception error) =>
+        error is IOException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TimedOut or System.Net.Sockets.SocketError.WouldBlock } };
+
+    private static string Describe(Exception error) => error switch
+    {
+        TlsFatalAlertReceived received => $"the peer sent a fatal alert ({AlertDescription.GetText(received.AlertDescription)}).",
+        TlsFatalAlert alert => $"{AlertDescription.GetText(alert.AlertDescription)}{(alert.InnerException is null && alert.Message is { Length: > 0 } m ? " (" + m + ")" : string.Empty)}.",
+        _ => error.Message,
+    };
+}
