@@ -44,6 +44,26 @@ public sealed class SslStreamCloseTests
     }
 
     [Theory]
+    [InlineData(SslProtocols.Tls12, "RSA")]
+    [InlineData(SslProtocols.Tls13, "RSA")]
+    [InlineData(SslProtocols.Tls12, "ECDSA")]
+    [InlineData(SslProtocols.Tls13, "ECDSA")]
+    public async Task DefaultOptions_EitherKeyType_IsClean(SslProtocols protocol, string keyType)
+    {
+        var peerOptions = new PeerOptions { Certificate = keyType == "RSA" ? TestCertificates.Rsa : TestCertificates.Ecdsa };
+        await using var connection = await SslStreamZooConnection.OpenAsync(PeerBehavior.AnswersCloseNotifyKeepsOpen, protocol, tracked: true, peerOptions);
+        Assert.Equal(peerOptions.Certificate.GetCertHash(), connection.Tls.RemoteCertificate!.GetCertHash());
+
+        TlsCloseResult result = await GracefulTlsClose.CloseAsync(connection.Tls);
+
+        Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+        Assert.True(result.CloseNotifySent);
+        Assert.True(result.PeerCloseNotifyReceived);
+        Assert.InRange(result.Elapsed, TimeSpan.Zero, TlsCloseOptions.DefaultPeerCloseTimeout);
+        Assert.Equal(PeerEnd.EndOfStream, await ZooAssert.TransportClosedAsync(connection));
+    }
+
+    [Theory]
     [MemberData(nameof(ZooData.Protocols), MemberType = typeof(ZooData))]
     public async Task PeerAnswersCloseNotifyThenFin_WithoutTracker_IsNeverReportedAsTruncation(SslProtocols protocol)
     {
@@ -372,13 +392,20 @@ public sealed class SslStreamCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ZooData.ProtocolsAndTracking), MemberType = typeof(ZooData))]
-    public async Task ApplicationSentCloseNotifyAlready_CloseStillWaitsForThePeer(SslProtocols protocol, bool tracked)
+    [InlineData(SslProtocols.Tls12, true, false)]
+    [InlineData(SslProtocols.Tls12, false, false)]
+    [InlineData(SslProtocols.Tls13, true, false)]
+    [InlineData(SslProtocols.Tls13, false, false)]
+    [InlineData(SslProtocols.Tls12, true, true)]
+    [InlineData(SslProtocols.Tls13, false, true)]
+    public async Task ApplicationSentCloseNotifyAlready_CloseStillWaitsForThePeer(SslProtocols protocol, bool tracked, bool blocking)
     {
         await using var connection = await SslStreamZooConnection.OpenAsync(PeerBehavior.AnswersCloseNotifyKeepsOpen, protocol, tracked);
         await connection.Tls.ShutdownAsync();
 
-        TlsCloseResult result = await GracefulTlsClose.CloseAsync(connection.Tls, Patient);
+        TlsCloseResult result = blocking
+            ? await Task.Run(() => GracefulTlsClose.Close(connection.Tls, Patient))
+            : await GracefulTlsClose.CloseAsync(connection.Tls, Patient);
 
         Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
         Assert.True(result.CloseNotifySent);

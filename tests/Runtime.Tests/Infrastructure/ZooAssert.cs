@@ -1,19 +1,24 @@
-using TlsShutdown.Tests.Infrastructure;
+using System.Net.Sockets;
 
-namespace TlsShutdown.Tests;
+namespace TlsShutdown.Tests.Infrastructure;
 
 /// <summary>Assertions every zoo test makes about the end of the connection.</summary>
-internal static class ZooAssert
+public static class ZooAssert
 {
     /// <summary>Bound on waiting for the peer to notice the end: generous, only a broken close reaches it.</summary>
     public static readonly TimeSpan PeerObservationTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The close released the client's transport, and the peer saw the connection end.</summary>
-    public static async Task<PeerEnd> TransportClosedAsync(SslStreamZooConnection connection)
+    public static Task<PeerEnd> TransportClosedAsync(SslStreamZooConnection connection) =>
+        TransportClosedAsync(connection.ClientSocket, connection.Peer);
+
+    /// <summary>The close released <paramref name="clientSocket"/> (whatever TLS stream ran over it), and
+    /// <paramref name="peer"/> saw the connection end; returns how.</summary>
+    public static async Task<PeerEnd> TransportClosedAsync(Socket clientSocket, MisbehavingPeer peer)
     {
-        Assert.True(connection.ClientTransportClosed, "The client's socket is still open after the close.");
-        PeerEnd end = await connection.Peer.TransportEnded.WaitAsync(PeerObservationTimeout);
-        if (connection.Peer.Behavior != PeerBehavior.Resets)
+        Assert.True(SocketState.IsDisposed(clientSocket), "The client's socket is still open after the close.");
+        PeerEnd end = await peer.TransportEnded.WaitAsync(PeerObservationTimeout);
+        if (peer.Behavior != PeerBehavior.Resets)
         {
             Assert.NotEqual(PeerEnd.ClosedByPeer, end);
         }

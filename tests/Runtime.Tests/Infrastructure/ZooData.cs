@@ -1,9 +1,8 @@
 using System.Security.Authentication;
-using TlsShutdown.Tests.Infrastructure;
 
-namespace TlsShutdown.Tests;
+namespace TlsShutdown.Tests.Infrastructure;
 
-/// <summary>Theory data shared by the zoo tests.</summary>
+/// <summary>Theory data shared by the zoo tests, whatever the client stream under test.</summary>
 public static class ZooData
 {
     /// <summary>TLS 1.2 and TLS 1.3.</summary>
