@@ -8,6 +8,35 @@ namespace TlsShutdown.Engine;
 /// <summary>BouncyCastle's server peer, configured from <see cref="SslServerAuthenticationOptions"/>.</summary>
 internal sealed class EngineServer : DefaultTlsServer
 {
+    private static readonly int[] Tls13Suites =
+    [
+        CipherSuite.TLS_AES_256_GCM_SHA384,
+        CipherSuite.TLS_AES_128_GCM_SHA256,
+        CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+    ];
+
+    private static readonly int[] RsaSuites =
+    [
+        .. Tls13Suites,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+        CipherSuite.TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
+    ];
+
+    private static readonly int[] EcdsaSuites =
+    [
+        .. Tls13Suites,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+    ];
+
     private readonly ProtocolVersion[] _versions;
     private readonly EngineCredentials _credentials;
     private readonly IList<ProtocolName>? _protocolNames;
@@ -72,15 +101,10 @@ internal sealed class EngineServer : DefaultTlsServer
 
     protected override IList<ProtocolName>? GetProtocolNames() => _protocolNames;
 
-    // Only the suites our key can serve: a TLS 1.2 suite for the other key type would fail at GetCredentials.
+    // Only the suites our key can serve (DefaultTlsServer lists no ECDSA suites, and a suite for the other key
+    // type would fail at GetCredentials); forward secrecy and AEAD first.
     protected override int[] GetSupportedCipherSuites() =>
-        [.. base.GetSupportedCipherSuites().Where(suite => TlsUtilities.GetKeyExchangeAlgorithm(suite) switch
-        {
-            KeyExchangeAlgorithm.NULL => true,
-            KeyExchangeAlgorithm.ECDHE_RSA or KeyExchangeAlgorithm.DHE_RSA => _credentials.IsRsa,
-            KeyExchangeAlgorithm.ECDHE_ECDSA => !_credentials.IsRsa,
-            _ => false,
-        })];
+        TlsUtilities.GetSupportedCipherSuites(Crypto, _credentials.IsRsa ? RsaSuites : EcdsaSuites);
 
     // DefaultTlsServer has no TLS 1.3 case: one signer for every version.
     public override TlsCredentials GetCredentials() =>
