@@ -105,6 +105,27 @@ public sealed class CloseProbeTests(CloseProbeRunFixture run) : IClassFixture<Cl
 
     [Theory]
     [MemberData(nameof(Versions))]
+    public void GracefulTlsClose_over_TlsEngineStream_names_each_peer_behaviour(string tls)
+    {
+        // TlsEngineStream sees the transport itself: it tells close_notify from FIN without any help.
+        Assert.Equal(TlsEngineCase.IsAvailable, run.Rows.Any(r => r.GetProperty("close").GetString() == "graceful-tls-engine"));
+        if (!TlsEngineCase.IsAvailable)
+        {
+            return;
+        }
+
+        Assert.Equal("Clean", Outcome("answers-close-notify"));
+        Assert.Equal("Truncated", Outcome("closes-tcp-only"));
+        Assert.Equal("TimedOut", Outcome("never-answers"));
+        Assert.Equal("SendFailed", Outcome("stops-reading"));
+        Assert.Equal("DiscardLimitExceeded", Outcome("keeps-sending"));
+        Assert.Equal("Truncated", Outcome("resets"));
+
+        string Outcome(string peer) => run.Row(tls, peer, "graceful-tls-engine").GetProperty("outcome").GetString()!;
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
     public void GracefulTlsClose_over_a_bare_SslStream_never_claims_more_than_it_can_see(string tls)
     {
         // Without a tracker a FIN right behind the close_notify can hide it: PeerClosed, never a wrong Clean.
