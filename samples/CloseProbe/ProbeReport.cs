@@ -78,7 +78,7 @@ internal sealed record ProbeReport
                 Dispose() never sends close_notify: the peer sees a FIN (or a reset) that it cannot tell from a truncation attack.
                 ShutdownAsync() sends it but has no timeout: against a peer that stops reading it never completes (given up after {PatienceMs / 1000:0} s).
                 GracefulTlsClose sends it within {Bounds.SendTimeoutMs / 1000:0} s, waits at most {Bounds.PeerCloseTimeoutMs / 1000:0} s for the peer's, drops at most {Bounds.MaxDiscardBytes / 1024 / 1024} MiB, and reports how it ended;
-                with an EofTrackingStream under the SslStream it can tell Clean from Truncated.
+                with an EofTrackingStream under the SslStream, or over TlsEngineStream, it can tell Clean from Truncated.
                 """);
         }
         else
