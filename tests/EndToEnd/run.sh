@@ -83,7 +83,8 @@ closeprobe_ok() {
   local expected
   for expected in 'answers-close-notify|graceful-eof-tracking|Clean' 'closes-tcp-only|graceful-eof-tracking|Truncated' \
       'never-answers|graceful-eof-tracking|TimedOut' 'stops-reading|graceful-eof-tracking|SendFailed' \
-      'keeps-sending|graceful-eof-tracking|DiscardLimitExceeded'; do
+      'keeps-sending|graceful-eof-tracking|DiscardLimitExceeded' \
+      'answers-close-notify|graceful-tls-engine|Clean' 'closes-tcp-only|graceful-tls-engine|Truncated'; do
     grep -qxF "$expected" "$rows" || { echo "  expected a row $expected"; return 1; }
   done
 }
