@@ -24,14 +24,14 @@ public abstract class TlsAnalyzerBase : DiagnosticAnalyzer
     private void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var shared = SharedAnalysis.For(context.Compilation);
-        if (shared.Types is not { } types) return;
+        if (shared.Types is null) return;
 
         var rule = SupportedDiagnostics[0];
         context.RegisterSymbolStartAction(
             symbolContext =>
             {
                 var type = (INamedTypeSymbol)symbolContext.Symbol;
-                var collector = new BlockCollector(type, types);
+                var collector = new BlockCollector(type, shared);
                 symbolContext.RegisterOperationBlockAction(collector.OnOperationBlock);
                 symbolContext.RegisterSymbolEndAction(endContext =>
                 {

@@ -13,12 +13,14 @@ internal sealed class BlockCollector
 {
     private readonly INamedTypeSymbol _type;
     private readonly TlsTypes _types;
+    private readonly SharedAnalysis _shared;
     private readonly List<CollectedBlock> _blocks = new();
 
-    public BlockCollector(INamedTypeSymbol type, TlsTypes types)
+    public BlockCollector(INamedTypeSymbol type, SharedAnalysis shared)
     {
         _type = type;
-        _types = types;
+        _shared = shared;
+        _types = shared.Types!;
     }
 
     public IReadOnlyList<CollectedBlock> Blocks
@@ -40,7 +42,7 @@ internal sealed class BlockCollector
                 continue;
             }
 
-            var collected = Guard.Run(() => Collect(context, block), null);
+            var collected = Guard.Run(() => _shared.GetOrCollect(block, Collect), null);
             if (collected is not null)
             {
                 lock (_blocks) _blocks.Add(collected);
@@ -48,22 +50,29 @@ internal sealed class BlockCollector
         }
     }
 
-    private CollectedBlock? Collect(OperationBlockAnalysisContext context, IOperation block)
+    private CollectedBlock? Collect(IOperation block)
     {
         bool touchesTls = false;
         HashSet<IFieldSymbol>? fields = null;
-        foreach (var op in block.DescendantsAndSelf())
+        Walk(block);
+        if (!touchesTls && fields is null) return null;
+
+        // ControlFlowGraph.Create wants the root of the operation tree (the method body, not its block).
+        var root = block;
+        while (root.Parent is not null) root = root.Parent;
+        return new CollectedBlock(root, touchesTls, (IReadOnlyCollection<IFieldSymbol>?)fields ?? System.Array.Empty<IFieldSymbol>());
+
+        // A plain recursive walk: this runs over every method of the compilation, so no enumerator allocations.
+        void Walk(IOperation op)
         {
-            if (!touchesTls && op.Type is { } type && _types.IsTls(type)) touchesTls = true;
+            if (!touchesTls && _types.IsTls(op.Type)) touchesTls = true;
             if (op is IFieldReferenceOperation field && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, _type)
                 && (_types.IsInteresting(field.Field.Type) || _types.CanHoldTls(field.Field.Type)))
             {
                 (fields ??= new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default)).Add(field.Field);
             }
-        }
 
-        if (!touchesTls && fields is null) return null;
-        var graph = context.GetControlFlowGraph(block);
-        return new CollectedBlock(graph, touchesTls, (IReadOnlyCollection<IFieldSymbol>?)fields ?? System.Array.Empty<IFieldSymbol>());
+            foreach (var child in op.ChildOperations) Walk(child);
+        }
     }
 }

@@ -18,7 +18,18 @@ internal sealed class SharedAnalysis
 
     private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<IReadOnlyList<Finding>>> _types = new(SymbolEqualityComparer.Default);
 
+    // The eight rule analyzers see the same operation trees (the driver caches them per semantic model):
+    // walk each block once. The sentinel stands for "nothing to analyze here".
+    private static readonly CollectedBlock Nothing = new(null!, false, Array.Empty<IFieldSymbol>());
+    private readonly ConditionalWeakTable<IOperation, CollectedBlock> _blocks = new();
+
     private SharedAnalysis(TlsTypes? types) => Types = types;
+
+    public CollectedBlock? GetOrCollect(IOperation block, Func<IOperation, CollectedBlock?> collect)
+    {
+        var collected = _blocks.GetValue(block, b => collect(b) ?? Nothing);
+        return ReferenceEquals(collected, Nothing) ? null : collected;
+    }
 
     public TlsTypes? Types { get; }
 

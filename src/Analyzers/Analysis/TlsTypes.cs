@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
 
 namespace TlsShutdown.Analyzers.Analysis;
@@ -54,7 +55,17 @@ internal sealed class TlsTypes
         return types.SslStream is null && types.TlsEngineStream is null && types.BouncyCastleProtocol is null ? null : types;
     }
 
+    // Asked for the type of every operation of every method (the cheap gate): worth a cache.
+    private readonly ConcurrentDictionary<ITypeSymbol, TlsKind> _kinds = new(SymbolEqualityComparer.Default);
+
     public TlsKind KindOf(ITypeSymbol? type)
+    {
+        // Only classes can be TLS streams; primitives, strings, structs, arrays, type parameters never are.
+        if (type is null || type.TypeKind != TypeKind.Class || type.SpecialType != SpecialType.None) return TlsKind.None;
+        return _kinds.GetOrAdd(type, t => ComputeKind(t));
+    }
+
+    private TlsKind ComputeKind(ITypeSymbol type)
     {
         for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
         {
@@ -84,7 +95,8 @@ internal sealed class TlsTypes
 
     /// <summary>Whether a field of this type deserves a look for class-level facts.</summary>
     public bool IsInteresting(ITypeSymbol? type) =>
-        IsTls(type) || IsTransport(type) || DerivesFrom(type, Stream) || IsOwningWrapper(type);
+        type is { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface }
+        && (IsTls(type) || IsTransport(type) || DerivesFrom(type, Stream) || IsOwningWrapper(type));
 
     public bool IsCancellationToken(ITypeSymbol? type) => Is(type, CancellationToken);
 

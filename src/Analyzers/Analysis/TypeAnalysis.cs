@@ -2,20 +2,32 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace TlsShutdown.Analyzers.Analysis;
 
 /// <summary>One operation block of a type that the analysis looks at, with its graph.</summary>
 internal sealed class CollectedBlock
 {
-    public CollectedBlock(ControlFlowGraph graph, bool touchesTls, IReadOnlyCollection<IFieldSymbol> fields)
+    private readonly IOperation _root;
+    private ControlFlowGraph? _graph;
+
+    public CollectedBlock(IOperation root, bool touchesTls, IReadOnlyCollection<IFieldSymbol> fields)
     {
-        Graph = graph;
+        _root = root;
         TouchesTls = touchesTls;
         Fields = fields;
     }
 
-    public ControlFlowGraph Graph { get; }
+    /// <summary>Built on first use: most collected blocks (those that only touch a Stream field) never need one.</summary>
+    public ControlFlowGraph Graph => _graph ??= _root switch
+    {
+        IMethodBodyOperation method => ControlFlowGraph.Create(method),
+        IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor),
+        IFieldInitializerOperation initializer => ControlFlowGraph.Create(initializer),
+        IPropertyInitializerOperation property => ControlFlowGraph.Create(property),
+        _ => ControlFlowGraph.Create((IBlockOperation)_root),
+    };
 
     /// <summary>Uses a TLS-typed value directly.</summary>
     public bool TouchesTls { get; }
