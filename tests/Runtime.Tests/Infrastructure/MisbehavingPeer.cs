@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -61,7 +62,7 @@ public sealed class MisbehavingPeer : IAsyncDisposable
     /// <summary>Application data the peer has read from the client.</summary>
     public long ApplicationBytesReceived => Interlocked.Read(ref _bytesReceived);
 
-    /// <summary>Completes when the peer is done with the connection; never faults.</summary>
+    /// <summary>Completes when the peer is done with the connection; faults only for a behaviour it does not implement.</summary>
     public Task Completion { get; }
 
     /// <summary>Runs a peer on the accepted <paramref name="socket"/>, which it takes ownership of.</summary>
@@ -103,7 +104,7 @@ public sealed class MisbehavingPeer : IAsyncDisposable
         {
             await BehaveAsync();
         }
-        catch (Exception)
+        catch (Exception error) when (error is not UnreachableException)
         {
             // A read or write failed: the client ended the connection (or reset it) while the peer was busy.
         }
@@ -168,7 +169,8 @@ public sealed class MisbehavingPeer : IAsyncDisposable
                 await _transport.WriteAsync(_options.Garbage);
                 break;
             default:
-                throw new InvalidOperationException($"Unknown behaviour {Behavior}.");
+                // Faults Completion, so that DisposeAsync fails the test instead of the peer quietly doing nothing.
+                throw new UnreachableException($"MisbehavingPeer does not implement {Behavior}.");
         }
 
         await DrainTransportAsync();
