@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Security.Authentication;
 using TlsShutdown.Tests.Infrastructure;
 
@@ -28,6 +29,28 @@ public sealed class SslStreamCloseEdgeTests
         Assert.InRange(result.Elapsed, TimeSpan.Zero, QuickClose);
         Assert.True(await connection.Peer.CloseNotifyReceived);
         Assert.Equal(PeerEnd.EndOfStream, await ZooAssert.TransportClosedAsync(connection));
+    }
+
+    [Theory]
+    [MemberData(nameof(ZooData.ProtocolsAndTracking), MemberType = typeof(ZooData))]
+    public async Task PeerResetBeforeTheClose_SendFailed(SslProtocols protocol, bool tracked)
+    {
+        await using var connection = await SslStreamZooConnection.OpenAsync(PeerBehavior.NeverAnswers, protocol, tracked);
+        connection.PeerSocket.LingerState = new LingerOption(enable: true, seconds: 0);
+        connection.PeerSocket.Close();
+
+        // The reset has arrived once the client's socket turns readable (with the error).
+        Assert.True(connection.ClientSocket.Poll(QuickClose, SelectMode.SelectRead));
+
+        TlsCloseResult result = await GracefulTlsClose.CloseAsync(connection.Tls, Patient);
+
+        // The transport failed while sending: our close_notify never left.
+        Assert.Equal(TlsCloseOutcome.SendFailed, result.Outcome);
+        Assert.False(result.CloseNotifySent);
+        Assert.Null(result.PeerCloseNotifyReceived);
+        Assert.NotNull(ZooAssert.FindInChain<SocketException>(result.Error));
+        Assert.InRange(result.Elapsed, TimeSpan.Zero, QuickClose);
+        Assert.True(connection.ClientTransportClosed);
     }
 
     [Theory]
