@@ -375,7 +375,7 @@ internal sealed class ConnectionFlow
     private void Close(IInvocationOperation invocation, Connection connection, Role role, FlowState state, bool report)
     {
         int id = connection.Id;
-        if (connection.Kind == TlsKind.BouncyCastle && role != Role.Transport)
+        if ((connection.Kind == TlsKind.BouncyCastle || connection.SelfClosing) && role != Role.Transport)
         {
             // TlsProtocol.Close (and its stream's Dispose) sends close_notify itself.
             state.Set(id, FlowState.Graceful | FlowState.Closed);
@@ -401,6 +401,7 @@ internal sealed class ConnectionFlow
         !state.MayHave(connection.Id, NotReportable)
         && !connection.Captured
         && !connection.ClassShutsDown
+        && !connection.SelfClosing
         && (connection.Origin != Origin.Created || state.MayHave(connection.Id, FlowState.Authenticated));
 
     /// <summary>TLS003/TLS004/TLS005: the shape of a single call, whatever the connection's state.</summary>

@@ -287,6 +287,10 @@ internal sealed class ConnectionModel
         if (target is null) return;
         if (Resolve(value) is { } binding)
         {
+            // var saved = _socket; _socket = accepted; saved.Close(): a field's old transport, kept in a local, is
+            // often not the one under the TLS stream any more. Only the TLS stream itself is followed out of fields.
+            if (binding.Role == Role.Transport && target is ILocalSymbol && OperationWalker.Unwrap(value) is IFieldReferenceOperation) return;
+
             Bind(target, binding.Connection, binding.Role);
             return;
         }
@@ -407,6 +411,7 @@ internal sealed class ConnectionModel
         {
             if (pair.Value.Role != Role.Tls || pair.Key is not ISymbol symbol) continue;
             var connection = GetConnection(pair.Value.Connection);
+            connection.SelfClosing |= _types.ClosesGracefully(TypeOf(symbol));
             var type = symbol switch
             {
                 ILocalSymbol l => l.Type,
@@ -418,6 +423,11 @@ internal sealed class ConnectionModel
             {
                 connection.StreamSymbol = symbol;
             }
+        }
+
+        foreach (var creation in _creations)
+        {
+            GetConnection(creation.Value).SelfClosing |= _types.ClosesGracefully(creation.Key.Type);
         }
 
         foreach (var op in Operations)

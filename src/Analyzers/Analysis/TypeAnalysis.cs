@@ -57,7 +57,7 @@ internal static class TypeAnalysis
             {
                 if (connection.FieldGroup < 0) continue;
                 var group = facts.Group(connection.FieldGroup);
-                group.HasShutdown |= connection.HasShutdownCall;
+                group.HasShutdown |= connection.HasShutdownCall || connection.SelfClosing;
                 group.HasReadTimeout |= connection.HasReadTimeout;
             }
         }
@@ -88,7 +88,7 @@ internal static class TypeAnalysis
             var model = ConnectionModel.Build(block.Graph, types, ClassFacts.Empty, outer: null);
             foreach (var group in model.Bindings
                 .Where(b => b.Key is IFieldSymbol)
-                .GroupBy(b => b.Value.Connection))
+                .GroupBy(b => model.GetConnection(b.Value.Connection).Id))
             {
                 var connection = model.GetConnection(group.Key);
                 facts.AddConnection(connection.Kind, group.Select(b => ((IFieldSymbol)b.Key, b.Value.Role)).ToList());

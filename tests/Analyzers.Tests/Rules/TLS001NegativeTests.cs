@@ -195,4 +195,69 @@ public class TLS001NegativeTests
             }
         }
         """);
+
+    [Fact]
+    public Task Subclass_whose_close_sends_close_notify_is_a_graceful_close() => CSharpVerifier.VerifyAsync("""
+        sealed class ClosingSslStream : SslStream
+        {
+            public ClosingSslStream(Stream inner) : base(inner) { }
+
+            public override void Close()
+            {
+                ShutdownAsync().Wait(TimeSpan.FromSeconds(3));
+                base.Close();
+            }
+        }
+
+        sealed class Connection : IDisposable
+        {
+            private ClosingSslStream? _ssl;
+            private NetworkStream? _net;
+
+            public async Task OpenAsync(Socket socket, CancellationToken ct)
+            {
+                _net = new NetworkStream(socket);
+                _ssl = new ClosingSslStream(_net);
+                await _ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "x" }, ct);
+            }
+
+            public void Dispose()
+            {
+                _ssl?.Dispose();
+                _net?.Dispose();
+            }
+
+            public void DisposeNetStream() => _net?.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task Old_transport_kept_in_a_local_while_the_field_is_replaced_is_not_reported() => CSharpVerifier.VerifyAsync("""
+        using TlsShutdown;
+
+        sealed class Data
+        {
+            private Socket _socket = null!;
+            private SslStream? _ssl;
+
+            public async Task AcceptAsync(CancellationToken ct)
+            {
+                var listening = _socket;
+                _socket = await _socket.AcceptAsync(ct);
+                listening.Close();
+            }
+
+            public async Task SecureAsync(CancellationToken ct)
+            {
+                _ssl = new SslStream(new NetworkStream(_socket));
+                await _ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "x" }, ct);
+            }
+
+            public async Task CloseAsync(CancellationToken ct)
+            {
+                if (_ssl != null) await GracefulTlsClose.CloseAsync(_ssl, cancellationToken: ct);
+                _socket.Close();
+            }
+        }
+        """);
 }
