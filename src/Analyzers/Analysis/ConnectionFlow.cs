@@ -231,6 +231,14 @@ internal sealed class ConnectionFlow
             return;
         }
 
+        // _stream = ssl: a local's stream moved into a field belongs to the class now (its other methods close it).
+        if (ConnectionModel.KeyOf(assignment.Target) is IFieldSymbol
+            && OperationWalker.Unwrap(assignment.Value) is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation)
+        {
+            if (Track(assignment.Value) is { Role: not Role.Transport } moved) state.Set(moved.Connection, FlowState.Escaped);
+            return;
+        }
+
         if (ConnectionModel.KeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
         {
             // Stored in a property, an array, another object: not ours to close any more.

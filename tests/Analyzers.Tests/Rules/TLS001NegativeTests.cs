@@ -260,4 +260,27 @@ public class TLS001NegativeTests
             }
         }
         """);
+
+    [Fact]
+    public Task Stream_moved_into_a_field_belongs_to_the_class() => CSharpVerifier.VerifyAsync("""
+        sealed class Connector
+        {
+            private Stream _stream = Stream.Null;
+
+            public async Task UpgradeAsync(CancellationToken ct)
+            {
+                SslStream? ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
+                try
+                {
+                    await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "x" }, ct);
+                    _stream = ssl;
+                    ssl = null;
+                }
+                finally
+                {
+                    ssl?.Dispose();
+                }
+            }
+        }
+        """);
 }
