@@ -16,6 +16,10 @@ internal static class CloseCallFactory
     /// <summary>How long the inline fallback waits for ShutdownAsync; the runtime's own defaults apply otherwise.</summary>
     public const int InlineShutdownSeconds = 5;
 
+    /// <summary>The inline fallback needs SslStream.ShutdownAsync (.NET Framework 4.7+, .NET Core 2.0+).</summary>
+    public static bool CanShutdownInline(Compilation compilation) =>
+        compilation.GetTypeByMetadataName("System.Net.Security.SslStream")?.GetMembers("ShutdownAsync").Length > 0;
+
     public static bool HasRuntime(Compilation compilation) =>
         compilation.GetTypeByMetadataName(TlsCodeFixes.GracefulTlsCloseMetadataName) is not null;
 

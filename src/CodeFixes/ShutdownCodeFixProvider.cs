@@ -32,6 +32,7 @@ public sealed class ShutdownCodeFixProvider : TlsCodeFixProviderBase
     /// <inheritdoc />
     protected override bool CanFix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool runtime, CancellationToken cancellationToken)
     {
+        if (!runtime && !CloseCallFactory.CanShutdownInline(model.Compilation)) return false;
         if (!diagnostic.Location.SourceSpan.IntersectsWith(root.FullSpan)) return false;
         var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         if (!ShutdownCallSyntax.TryFind(node, out var statement, out var stream)) return false;

@@ -36,6 +36,7 @@ public sealed class TlsCloseWithoutShutdownCodeFixProvider : TlsCodeFixProviderB
     /// <inheritdoc />
     protected override bool CanFix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool runtime, CancellationToken cancellationToken)
     {
+        if (!runtime && !CloseCallFactory.CanShutdownInline(model.Compilation)) return false;
         if (!diagnostic.Properties.TryGetValue(FindingProperties.Stream, out var stream) || stream is null) return false;
 
         // GracefulTlsClose has SslStream and TlsEngineStream overloads; the inline form needs SslStream.ShutdownAsync.

@@ -42,7 +42,8 @@ internal sealed class BlockCollector
                 continue;
             }
 
-            var collected = Guard.Run(() => _shared.GetOrCollect(block, Collect), null);
+            var analysisContext = context;
+            var collected = Guard.Run(() => _shared.GetOrCollect(block, b => Collect(analysisContext, b)), null);
             if (collected is not null)
             {
                 lock (_blocks) _blocks.Add(collected);
@@ -50,17 +51,19 @@ internal sealed class BlockCollector
         }
     }
 
-    private CollectedBlock? Collect(IOperation block)
+    private CollectedBlock? Collect(OperationBlockAnalysisContext context, IOperation block)
     {
         bool touchesTls = false;
         HashSet<IFieldSymbol>? fields = null;
         Walk(block);
         if (!touchesTls && fields is null) return null;
 
-        // ControlFlowGraph.Create wants the root of the operation tree (the method body, not its block).
+        // A block that touches a TLS stream is analyzed for sure: take the driver's graph, which other
+        // analyzers (CA2000 and the other dataflow rules) share. Field-only blocks build theirs later, if needed.
+        var graph = touchesTls ? context.GetControlFlowGraph(block) : null;
         var root = block;
         while (root.Parent is not null) root = root.Parent;
-        return new CollectedBlock(root, touchesTls, (IReadOnlyCollection<IFieldSymbol>?)fields ?? System.Array.Empty<IFieldSymbol>());
+        return new CollectedBlock(root, graph, touchesTls, (IReadOnlyCollection<IFieldSymbol>?)fields ?? System.Array.Empty<IFieldSymbol>());
 
         // A plain recursive walk: this runs over every method of the compilation, so no enumerator allocations.
         void Walk(IOperation op)

@@ -12,9 +12,10 @@ internal sealed class CollectedBlock
     private readonly IOperation _root;
     private ControlFlowGraph? _graph;
 
-    public CollectedBlock(IOperation root, bool touchesTls, IReadOnlyCollection<IFieldSymbol> fields)
+    public CollectedBlock(IOperation root, ControlFlowGraph? graph, bool touchesTls, IReadOnlyCollection<IFieldSymbol> fields)
     {
         _root = root;
+        _graph = graph;
         TouchesTls = touchesTls;
         Fields = fields;
     }
