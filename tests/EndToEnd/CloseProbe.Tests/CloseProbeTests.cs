@@ -84,7 +84,8 @@ public sealed class CloseProbeTests(CloseProbeRunFixture run) : IClassFixture<Cl
 
         JsonElement stalled = run.Row(tls, "stops-reading", "shutdown-then-dispose");
         Assert.True(stalled.GetProperty("hung").GetBoolean());
-        Assert.True(stalled.GetProperty("elapsedMs").GetDouble() >= 5000);
+        // The probe gives up after 5 s; its timer may fire a few milliseconds before the stopwatch reads 5,000.
+        Assert.True(stalled.GetProperty("elapsedMs").GetDouble() >= 4900);
         Assert.NotEqual("close_notify", stalled.GetProperty("peerSaw").GetString());
     }
 
