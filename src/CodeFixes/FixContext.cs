@@ -35,6 +35,20 @@ internal static class FixContext
         return null;
     }
 
+    /// <summary>
+    /// Whether the named field, property or parameter is declared nullable (<c>SslStream? _tls</c>): the
+    /// inserted call must then be guarded, or nullable analysis warns. Locals are left out: <c>var</c>
+    /// declares them nullable even when they never are.
+    /// </summary>
+    public static bool IsDeclaredNullable(SemanticModel model, int position, string name) =>
+        model.LookupSymbols(position, name: name).FirstOrDefault() switch
+        {
+            IFieldSymbol field => field.NullableAnnotation == NullableAnnotation.Annotated,
+            IPropertySymbol property => property.NullableAnnotation == NullableAnnotation.Annotated,
+            IParameterSymbol parameter => parameter.NullableAnnotation == NullableAnnotation.Annotated,
+            _ => false,
+        };
+
     /// <summary>Whether a name resolves at a position (the stream the fix passes must be in scope).</summary>
     public static bool IsInScope(SemanticModel model, int position, string name) =>
         model.LookupSymbols(position, name: name).Any(s => s is ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol);

@@ -8,7 +8,11 @@ namespace TlsShutdown.CodeFixes;
 /// <summary>Inserting statements next to a statement wherever it sits (block, switch section, top level, embedded).</summary>
 internal static class StatementEditing
 {
-    public static void InsertBefore(SyntaxEditor editor, StatementSyntax anchor, params StatementSyntax[] statements)
+    public static void InsertBefore(SyntaxEditor editor, StatementSyntax anchor, params StatementSyntax[] statements) =>
+        InsertBeforeAndReplace(editor, anchor, replacement: null, statements);
+
+    /// <summary>Inserts <paramref name="statements"/> before <paramref name="anchor"/> and, when given, replaces the anchor.</summary>
+    public static void InsertBeforeAndReplace(SyntaxEditor editor, StatementSyntax anchor, StatementSyntax? replacement, params StatementSyntax[] statements)
     {
         switch (anchor.Parent)
         {
@@ -26,20 +30,21 @@ internal static class StatementEditing
                     inserted[i] = i == 0 ? statement.WithLeadingTrivia(leading) : statement.WithLeadingTrivia(indentation);
                 }
 
-                editor.ReplaceNode(anchor, (current, _) => current.WithLeadingTrivia(indentation));
                 editor.InsertBefore(anchor, inserted);
+                editor.ReplaceNode(anchor, (current, _) => (replacement?.WithTrailingTrivia(current.GetTrailingTrivia()) ?? current).WithLeadingTrivia(indentation));
                 break;
             case GlobalStatementSyntax global:
                 var globals = new SyntaxNode[statements.Length];
                 for (int i = 0; i < statements.Length; i++) globals[i] = SyntaxFactory.GlobalStatement(statements[i]);
                 editor.InsertBefore(global, globals);
+                if (replacement is not null) editor.ReplaceNode(global, global.WithStatement(replacement.WithTriviaFrom(anchor)));
                 break;
             default:
                 // An embedded statement (if (x) return;): make it a block first.
                 var newLine = CloseCallFactory.EndOfLine(editor.OriginalRoot);
                 var list = new StatementSyntax[statements.Length + 1];
                 for (int i = 0; i < statements.Length; i++) list[i] = statements[i].WithTrailingTrivia(newLine);
-                list[statements.Length] = anchor.WithoutTrivia().WithTrailingTrivia(newLine);
+                list[statements.Length] = (replacement ?? anchor).WithoutTrivia().WithTrailingTrivia(newLine);
                 editor.ReplaceNode(anchor, CloseCallFactory.Annotate(SyntaxFactory.Block(list)).WithTriviaFrom(anchor));
                 break;
         }

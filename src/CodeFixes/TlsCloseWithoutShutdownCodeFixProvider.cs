@@ -64,18 +64,34 @@ public sealed class TlsCloseWithoutShutdownCodeFixProvider : TlsCodeFixProviderB
 
         if (diagnostic.Properties.TryGetValue(FindingProperties.Using, out var isUsing) && isUsing == "true")
         {
-            foreach (var (anchor, after) in UsingExits(node, model, diagnostic.Properties[FindingProperties.Stream]!, cancellationToken))
+            var hoistedNames = new HashSet<string>();
+            foreach (var (anchor, exit) in UsingExits(node, model, diagnostic.Properties[FindingProperties.Stream]!, cancellationToken))
             {
-                if (after) StatementEditing.InsertAfter(editor, anchor, Close());
-                else StatementEditing.InsertBefore(editor, anchor, Close());
+                switch (exit)
+                {
+                    case Exit.After:
+                        StatementEditing.InsertAfter(editor, anchor, Close());
+                        break;
+                    case Exit.Before:
+                        StatementEditing.InsertBefore(editor, anchor, Close());
+                        break;
+                    case Exit.HoistedReturn:
+                        // return Read(ssl);  becomes  var result = Read(ssl); close; return result;
+                        var ret = (ReturnStatementSyntax)anchor;
+                        var name = FreeLocalName(model, ret, "result", hoistedNames);
+                        var hoisted = SyntaxFactory.ParseStatement($"var {name} = {ret.Expression!.WithoutTrivia().ToFullString()};");
+                        var returnResult = ret.WithExpression(SyntaxFactory.IdentifierName(name).WithLeadingTrivia(SyntaxFactory.Space));
+                        StatementEditing.InsertBeforeAndReplace(editor, ret, returnResult, CloseCallFactory.Annotate(hoisted), Close());
+                        break;
+                }
             }
         }
         else if (StatementEditing.EnclosingStatement(node) is { } statement)
         {
             var close = Close();
-            if (node is ConditionalAccessExpressionSyntax)
+            if (node is ConditionalAccessExpressionSyntax || FixContext.IsDeclaredNullable(model, node.SpanStart, diagnostic.Properties[FindingProperties.Stream]!))
             {
-                // x?.Dispose(): the stream may be null here.
+                // x?.Dispose(), or a nullable field: the stream may be null here.
                 close = CloseCallFactory.Annotate(SyntaxFactory.ParseStatement(
                     $"if ({diagnostic.Properties[FindingProperties.Stream]} != null) {close.WithoutTrivia().ToFullString()}"));
             }
@@ -103,7 +119,7 @@ public sealed class TlsCloseWithoutShutdownCodeFixProvider : TlsCodeFixProviderB
     /// it, and after its last statement when the end is reachable. Returns that use the stream are left
     /// alone: closing before them would break them.
     /// </summary>
-    private static IEnumerable<(StatementSyntax Anchor, bool After)> UsingExits(SyntaxNode node, SemanticModel model, string stream, CancellationToken cancellationToken)
+    private static IEnumerable<(StatementSyntax Anchor, Exit Exit)> UsingExits(SyntaxNode node, SemanticModel model, string stream, CancellationToken cancellationToken)
     {
         BlockSyntax? scope;
         int firstIndex;
@@ -130,10 +146,13 @@ public sealed class TlsCloseWithoutShutdownCodeFixProvider : TlsCodeFixProviderB
             switch (exit)
             {
                 case ReturnStatementSyntax ret when ret.Expression is null || !Mentions(ret.Expression, stream):
-                    yield return (ret, false);
+                    yield return (ret, Exit.Before);
+                    break;
+                case ReturnStatementSyntax ret when CanHoist(model, ret.Expression!, cancellationToken):
+                    yield return (ret, Exit.HoistedReturn);
                     break;
                 case BreakStatementSyntax or ContinueStatementSyntax when LeavesScope((StatementSyntax)exit, scope):
-                    yield return ((StatementSyntax)exit, false);
+                    yield return ((StatementSyntax)exit, Exit.Before);
                     break;
             }
         }
@@ -142,10 +161,54 @@ public sealed class TlsCloseWithoutShutdownCodeFixProvider : TlsCodeFixProviderB
         if (last is not (ReturnStatementSyntax or ThrowStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax)
             && model.AnalyzeControlFlow(statements[0], last) is { Succeeded: true, EndPointIsReachable: true })
         {
-            yield return (last, true);
+            yield return (last, Exit.After);
+        }
+    }
+
+    /// <summary>
+    /// Whether a return that uses the stream can compute its value first and close after: the value must
+    /// have a type of its own (for <c>var</c>) and must not be a task still using the stream.
+    /// </summary>
+    private static bool CanHoist(SemanticModel model, ExpressionSyntax expression, CancellationToken cancellationToken)
+    {
+        var type = model.GetTypeInfo(expression, cancellationToken).Type;
+        if (type is null or IErrorTypeSymbol || type.SpecialType == SpecialType.System_Void) return false;
+        var awaiter = type.GetMembers("GetAwaiter");
+        return awaiter.IsEmpty && type.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks";
+    }
+
+    /// <summary>
+    /// A name for a new local that neither resolves at <paramref name="statement"/> nor is declared anywhere
+    /// in its function (C# forbids a local shadowing one of an enclosing or later scope), nor was taken by
+    /// another edit of this fix.
+    /// </summary>
+    private static string FreeLocalName(SemanticModel model, StatementSyntax statement, string name, HashSet<string> taken)
+    {
+        var function = FixContext.EnclosingFunction(statement) ?? statement;
+        var declared = new HashSet<string>(function.DescendantTokens()
+            .Where(t => t.IsKind(SyntaxKind.IdentifierToken) && t.Parent is VariableDeclaratorSyntax or SingleVariableDesignationSyntax
+                or ForEachStatementSyntax or CatchDeclarationSyntax or ParameterSyntax or LocalFunctionStatementSyntax)
+            .Select(t => t.ValueText));
+        var candidate = name;
+        for (int i = 2; taken.Contains(candidate) || declared.Contains(candidate) || model.LookupSymbols(statement.SpanStart, name: candidate).Any(); i++)
+        {
+            candidate = name + i;
         }
 
-        _ = cancellationToken;
+        taken.Add(candidate);
+        return candidate;
+    }
+
+    private enum Exit
+    {
+        /// <summary>Close before the statement (a return, break or continue).</summary>
+        Before,
+
+        /// <summary>Close after the statement (the last one of the scope).</summary>
+        After,
+
+        /// <summary>A return whose value reads the stream: compute it, close, then return it.</summary>
+        HoistedReturn,
     }
 
     private static bool Mentions(SyntaxNode node, string name) =>

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -48,6 +49,7 @@ public sealed class UnboundedPeerCloseWaitCodeFixProvider : TlsCodeFixProviderBa
         if (plan.Shutdown is { } shutdown)
         {
             editor.ReplaceNode(shutdown, CloseCallFactory.GracefulClose(plan.Receiver, isAsync, token).WithTriviaFrom(shutdown));
+            foreach (var declaration in plan.Drained) editor.RemoveNode(declaration, SyntaxRemoveOptions.KeepUnbalancedDirectives);
             editor.RemoveNode(plan.Top, SyntaxRemoveOptions.KeepUnbalancedDirectives);
             return true;
         }
@@ -65,18 +67,25 @@ public sealed class UnboundedPeerCloseWaitCodeFixProvider : TlsCodeFixProviderBa
         return true;
     }
 
+    private static bool Mentions(SyntaxNode node, string name) =>
+        node.DescendantNodes().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == name);
+
     private static bool IsToken(IParameterSymbol parameter) => parameter.Type.ToDisplayString() == "System.Threading.CancellationToken";
 
     private sealed class FixPlan
     {
-        public FixPlan(InvocationExpressionSyntax read, IMethodSymbol method, string receiver, StatementSyntax top, StatementSyntax? shutdown)
+        public FixPlan(InvocationExpressionSyntax read, IMethodSymbol method, string receiver, StatementSyntax top, StatementSyntax? shutdown, IReadOnlyList<StatementSyntax>? drained = null)
         {
             Read = read;
             Method = method;
             Receiver = receiver;
             Top = top;
             Shutdown = shutdown;
+            Drained = drained ?? System.Array.Empty<StatementSyntax>();
         }
+
+        /// <summary>Declarations between the shutdown and the loop used by the loop only (its buffer): removed with it.</summary>
+        public IReadOnlyList<StatementSyntax> Drained { get; }
 
         public InvocationExpressionSyntax Read { get; }
 
@@ -103,14 +112,23 @@ public sealed class UnboundedPeerCloseWaitCodeFixProvider : TlsCodeFixProviderBa
         if (runtime && top is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax
             && model.GetTypeInfo(access.Expression, cancellationToken).Type?.ToDisplayString() == "System.Net.Security.SslStream")
         {
+            // The loop's own declarations (byte[] buffer = …) may sit between the shutdown and the loop.
             int index = block.Statements.IndexOf(top);
+            var drained = new List<StatementSyntax>();
+            while (index > 0 && block.Statements[index - 1] is LocalDeclarationStatementSyntax declaration
+                   && IsOnlyUsedBy(declaration, top, block))
+            {
+                drained.Insert(0, declaration);
+                index--;
+            }
+
             if (index > 0 && block.Statements[index - 1] is ExpressionStatementSyntax previous
                 && previous.DescendantNodes().OfType<InvocationExpressionSyntax>().FirstOrDefault(i =>
                     i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ShutdownAsync" } m && m.Expression.ToString() == receiver) is { } shutdownCall
                 && ShutdownCallSyntax.TryFind(shutdownCall, out var shutdownStatement, out _) && shutdownStatement == previous
                 && !top.DescendantNodes().OfType<IdentifierNameSyntax>().Any(IsUsedOutsideRead))
             {
-                return new FixPlan(read, method, receiver, top, previous);
+                return new FixPlan(read, method, receiver, top, previous, drained);
             }
         }
 
@@ -120,6 +138,14 @@ public sealed class UnboundedPeerCloseWaitCodeFixProvider : TlsCodeFixProviderBa
         }
 
         return new FixPlan(read, method, receiver, top, shutdown: null);
+
+        // A declaration that is not the stream's, read by the loop and by nothing after it.
+        bool IsOnlyUsedBy(LocalDeclarationStatementSyntax declaration, StatementSyntax loop, BlockSyntax scope)
+        {
+            if (Mentions(declaration, receiver)) return false;
+            var names = declaration.Declaration.Variables.Select(v => v.Identifier.ValueText).ToList();
+            return scope.Statements.SkipWhile(s => s != loop).Skip(1).All(s => !names.Any(n => Mentions(s, n)));
+        }
 
         // A loop whose body does more than drain (writes the data somewhere) is not the usual shape.
         static bool IsUsedOutsideRead(IdentifierNameSyntax identifier) =>

@@ -35,6 +35,23 @@ internal sealed class ClassFacts
 
     public GroupFacts Group(int group) => _groups[group];
 
+    /// <summary>
+    /// A field that holds the TLS stream of a group (one typed as a TLS stream first), so that a finding in
+    /// a method that only names the transport (<c>_client.Dispose()</c>) can still name the stream to close.
+    /// </summary>
+    public IFieldSymbol? StreamField(int group, System.Func<ITypeSymbol, bool> isTls)
+    {
+        IFieldSymbol? found = null;
+        foreach (var pair in _fields)
+        {
+            if (pair.Value.Group != group || pair.Value.Role != Role.Tls) continue;
+            if (isTls(pair.Key.Type)) return pair.Key;
+            found ??= pair.Key;
+        }
+
+        return found;
+    }
+
     /// <summary>Adds the fields one method bound to one connection, merging with groups already known.</summary>
     public void AddConnection(TlsKind kind, IReadOnlyList<(IFieldSymbol Field, Role Role)> fields)
     {

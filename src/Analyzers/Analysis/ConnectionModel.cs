@@ -451,6 +451,7 @@ internal sealed class ConnectionModel
                 var group = _facts.Group(connection.FieldGroup);
                 connection.ClassShutsDown |= group.HasShutdown;
                 connection.HasReadTimeout |= group.HasReadTimeout;
+                connection.StreamSymbol ??= _facts.StreamField(connection.FieldGroup, _types.IsTls);
             }
         }
     }

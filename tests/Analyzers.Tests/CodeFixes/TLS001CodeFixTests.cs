@@ -237,7 +237,7 @@ public class TLS001CodeFixTests
 
             public void Close()
             {
-                GracefulTlsClose.Close((SslStream)_stream);
+                if (_stream != null) GracefulTlsClose.Close((SslStream)_stream);
                 _stream!.Dispose();
             }
         }
