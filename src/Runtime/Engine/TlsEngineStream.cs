@@ -360,7 +360,10 @@ public sealed class TlsEngineStream : Stream
             {
                 if (!protocol.IsHandshaking)
                 {
-                    if (!protocol.IsConnected)
+                    // The peer's close_notify may arrive in the same read as its Finished (a TLS 1.2 server that ends
+                    // the session at once): the engine then closes, yet the handshake succeeded (the engine refuses a
+                    // close_notify before it), and reads return what came before the alert, then 0.
+                    if (!protocol.IsConnected && !_engine.CloseNotifyReceived)
                     {
                         throw new AuthenticationException("The TLS handshake failed: the connection closed.");
                     }
