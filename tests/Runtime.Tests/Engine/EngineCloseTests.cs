@@ -362,9 +362,12 @@ public sealed class EngineCloseTests
     {
         await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.NeverAnswers, protocol);
         using var cancel = new CancellationTokenSource();
-        await connection.Peer.CloseNotifyReceived.ContinueWith(_ => cancel.Cancel(), TaskScheduler.Default).ConfigureAwait(false);
         Task<TlsCloseResult> close = GracefulTlsClose.CloseAsync(connection.Tls, Patient, cancel.Token);
 
+        // Our close_notify reached the peer: the close is now waiting for an answer that never comes.
+        Assert.True(await connection.Peer.CloseNotifyReceived.WaitAsync(ZooAssert.PeerObservationTimeout));
+        Assert.False(close.IsCompleted);
+        cancel.Cancel();
         OperationCanceledException error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => close.WaitAsync(QuickClose));
 
         Assert.Equal(cancel.Token, error.CancellationToken);
@@ -383,10 +386,17 @@ public sealed class EngineCloseTests
         await Assert.ThrowsAnyAsync<Exception>(() => pendingRead.WaitAsync(QuickClose));
     }
 
-    private static Task<TlsCloseResult> CloseAsync(EngineZooConnection connection, TlsCloseOptions options, bool blocking) =>
-        blocking
-            ? Task.Run(() => GracefulTlsClose.Close(connection.Tls, options))
-            : GracefulTlsClose.CloseAsync(connection.Tls, options);
+    private static async Task<TlsCloseResult> CloseAsync(EngineZooConnection connection, TlsCloseOptions options, bool blocking)
+    {
+        TlsCloseResult result = blocking
+            ? await Task.Run(() => GracefulTlsClose.Close(connection.Tls, options))
+            : await GracefulTlsClose.CloseAsync(connection.Tls, options);
+
+        // The engine sees every alert: how the peer's side ended is always known.
+        Assert.NotNull(result.PeerCloseNotifyReceived);
+        Assert.NotEqual(TlsCloseOutcome.PeerClosed, result.Outcome);
+        return result;
+    }
 
     private static void AssertClean(TlsCloseResult result, long discarded)
     {
