@@ -471,7 +471,18 @@ public sealed class TlsEngineStream : Stream
                         await TrySendAlertAsync().ConfigureAwait(false);
                     }
 
-                    throw Fail(new IOException($"The TLS connection failed: {Describe(error)}", error));
+                    Exception failure = Fail(new IOException($"The TLS connection failed: {Describe(error)}", error));
+                    lock (_engineLock)
+                    {
+                        // Records before the bad one were authenticated and decrypted in the same offer: hand them
+                        // out first (the loop returns them), as when they had come in an earlier transport read.
+                        if (protocol.ApplicationDataAvailable > 0)
+                        {
+                            continue;
+                        }
+                    }
+
+                    throw failure;
                 }
 
                 if (hasOutput)
