@@ -84,12 +84,16 @@ internal sealed class EngineCertificateValidator
             }
 
             chain.ChainPolicy.ExtraStore.AddRange(certificates.Skip(1).ToArray());
-            if (!chain.Build(leaf))
+
+            // A certificate that loads may still be malformed inside (an extension, a key): the chain build and the
+            // name check then throw. That is the peer's error, reported as such (bad_certificate, unless the
+            // callback accepts it), not the engine's internal_error.
+            if (!Check(() => chain.Build(leaf)))
             {
                 errors |= SslPolicyErrors.RemoteCertificateChainErrors;
             }
 
-            if (_peerIsServer && !string.IsNullOrEmpty(_targetHost) && !leaf.MatchesHostname(_targetHost))
+            if (_peerIsServer && !string.IsNullOrEmpty(_targetHost) && !Check(() => leaf.MatchesHostname(_targetHost)))
             {
                 errors |= SslPolicyErrors.RemoteCertificateNameMismatch;
             }
@@ -114,6 +118,18 @@ internal sealed class EngineCertificateValidator
         }
 
         RemoteCertificate = leaf;
+    }
+
+    private static bool Check(Func<bool> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (Exception error) when (error is CryptographicException or System.Formats.Asn1.AsnContentException or ArgumentException)
+        {
+            return false;
+        }
     }
 
 #if NET9_0_OR_GREATER
