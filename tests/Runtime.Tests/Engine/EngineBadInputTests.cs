@@ -97,6 +97,8 @@ public sealed class EngineBadInputTests
     {
         ["plain text"] = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"u8.ToArray(),
         ["fatal alert"] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28],
+        ["close_notify before the handshake completes"] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00],
+        ["alert of an unknown level"] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x07, 0x00],
         ["length 0xFFFF, then data"] = [0x16, 0x03, 0x03, 0xFF, 0xFF, .. new byte[1000]],
         ["length 0xFFFF, then silence"] = [0x16, 0x03, 0x03, 0xFF, 0xFF],
         ["length 2^14 + 1, then silence"] = [0x16, 0x03, 0x03, 0x40, 0x01],
@@ -145,6 +147,28 @@ public sealed class EngineBadInputTests
         {
             Assert.Contains("handshake_failure", error.Message);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(ProtocolsAndHandshakeGarbage))]
+    public async Task EngineServer_GarbageInsteadOfClientHello_AuthenticationException(SslProtocols protocol, string garbage)
+    {
+        Exception? error = await ServerHandshakeAgainstRawClientAsync(protocol, client => client.SendAsync(HandshakeGarbage[garbage]));
+
+        Assert.IsType<AuthenticationException>(error);
+    }
+
+    [Theory]
+    [MemberData(nameof(ZooData.Protocols), MemberType = typeof(ZooData))]
+    public async Task EngineServer_FinInsteadOfClientHello_IOException(SslProtocols protocol)
+    {
+        Exception? error = await ServerHandshakeAgainstRawClientAsync(protocol, client =>
+        {
+            client.Shutdown(SocketShutdown.Send);
+            return Task.CompletedTask;
+        });
+
+        Assert.IsType<IOException>(error);
     }
 
     [Theory]
@@ -332,6 +356,22 @@ public sealed class EngineBadInputTests
 
         Assert.False(timeout.IsCancellationRequested, "The handshake hung until the test's timeout.");
         Assert.False(client.IsAuthenticated);
+        return error;
+    }
+
+    /// <summary>Runs a TlsEngineStream server handshake against a raw client socket that behaves as told.</summary>
+    private static async Task<Exception?> ServerHandshakeAgainstRawClientAsync(SslProtocols protocol, Func<Socket, Task> behave)
+    {
+        using LoopbackSocketPair sockets = await LoopbackSocketPair.CreateAsync();
+        await using var server = new TlsEngineStream(new NetworkStream(sockets.Server, ownsSocket: true));
+        using var timeout = new CancellationTokenSource(Bound);
+        Task handshake = server.AuthenticateAsServerAsync(TestTls.ServerOptions(protocol), timeout.Token);
+        await behave(sockets.Client);
+
+        Exception? error = await Record.ExceptionAsync(() => handshake);
+
+        Assert.False(timeout.IsCancellationRequested, "The handshake hung until the test's timeout.");
+        Assert.False(server.IsAuthenticated);
         return error;
     }
 

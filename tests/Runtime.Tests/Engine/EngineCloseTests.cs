@@ -374,6 +374,33 @@ public sealed class EngineCloseTests
         Assert.True(SocketState.IsDisposed(connection.ClientSocket));
     }
 
+    [Theory]
+    [InlineData(PeerBehavior.NeverAnswers, TlsCloseOutcome.TimedOut, SslProtocols.Tls12)]
+    [InlineData(PeerBehavior.NeverAnswers, TlsCloseOutcome.TimedOut, SslProtocols.Tls13)]
+    [InlineData(PeerBehavior.AnswersCloseNotifyKeepsOpen, TlsCloseOutcome.Clean, SslProtocols.Tls12)]
+    [InlineData(PeerBehavior.AnswersCloseNotifyKeepsOpen, TlsCloseOutcome.Clean, SslProtocols.Tls13)]
+    [InlineData(PeerBehavior.ClosesWithoutCloseNotify, TlsCloseOutcome.Truncated, SslProtocols.Tls12)]
+    [InlineData(PeerBehavior.ClosesWithoutCloseNotify, TlsCloseOutcome.Truncated, SslProtocols.Tls13)]
+    [InlineData(PeerBehavior.FloodsWithoutEnd, TlsCloseOutcome.DiscardLimitExceeded, SslProtocols.Tls12)]
+    [InlineData(PeerBehavior.FloodsWithoutEnd, TlsCloseOutcome.DiscardLimitExceeded, SslProtocols.Tls13)]
+    public async Task BlockingClose_OverATransportWithoutTimeouts_IsStillBounded(PeerBehavior behavior, TlsCloseOutcome expected, SslProtocols protocol)
+    {
+        await using var connection = await EngineZooConnection.OpenAsync(behavior, protocol, wrapTransport: transport => new NoTimeoutStream(transport));
+        Assert.False(connection.Tls.CanTimeout);
+
+        // Only the silent peer may run into the wait: the blocking read on an async one needs a pool thread to
+        // complete, which a loaded machine may take a while to provide.
+        TimeSpan wait = behavior == PeerBehavior.NeverAnswers ? ShortWait : LongWait;
+        TlsCloseResult result = await CloseAsync(connection, Patient with { PeerCloseTimeout = wait, MaxDiscardBytes = 64 * 1024 }, blocking: true);
+
+        Assert.Equal(expected, result.Outcome);
+        Assert.True(result.CloseNotifySent);
+        Assert.Equal(expected == TlsCloseOutcome.Clean, result.PeerCloseNotifyReceived);
+        Assert.InRange(result.Elapsed, TimeSpan.Zero, QuickClose);
+        Assert.True(await connection.Peer.CloseNotifyReceived);
+        await ZooAssert.TransportClosedAsync(connection.ClientSocket, connection.Peer);
+    }
+
     [Fact]
     public async Task ApplicationReadStillPending_IsAMisuse()
     {
