@@ -5,8 +5,9 @@ using TlsShutdown.Benchmarks.Peers;
 using TlsShutdown.Benchmarks.Storm;
 
 // dotnet run -c Release --project tests/Benchmarks -- [BenchmarkDotNet arguments]   the benchmarks
+//   e.g. --filter '*CloseBenchmarks*', '*BulkWriteBenchmarks*' (TlsEngineStream throughput), '*HandshakeBenchmarks*'
 // dotnet run -c Release --project tests/Benchmarks -- storm [closes] [Tls12|Tls13] the shutdown storm
-// (internal) peer <Cooperative|Silent>                                             a peer process
+// (internal) peer <Cooperative|Silent|Sink>                                        a peer process
 if (args is ["peer", var kind])
 {
     await PeerServer.RunAsync(Enum.Parse<PeerKind>(kind));

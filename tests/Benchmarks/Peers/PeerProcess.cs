@@ -22,11 +22,19 @@ internal sealed class PeerProcess : IDisposable
 
     public int Port { get; }
 
-    public static PeerProcess Start(PeerKind kind)
+    /// <summary>Starts the peer; with <paramref name="cpu"/>, pinned to that CPU (through <c>taskset</c>, from exec on).</summary>
+    public static PeerProcess Start(PeerKind kind, int? cpu = null)
     {
         string host = Environment.GetEnvironmentVariable(HostVariable)
             ?? throw new InvalidOperationException($"{HostVariable} is not set: run the benchmarks through Program.");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(cpu is null ? "dotnet" : "taskset") { RedirectStandardOutput = true, UseShellExecute = false };
+        if (cpu is int pinned)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(pinned.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(host);
         start.ArgumentList.Add("peer");
         start.ArgumentList.Add(kind.ToString());

@@ -13,6 +13,13 @@ internal enum PeerKind
 
     /// <summary>Never reads, never writes, never closes: the close has to time out.</summary>
     Silent,
+
+    /// <summary>
+    /// Reads and discards until the client ends the connection, like <see cref="Cooperative"/>, but with the
+    /// cipher suites pinned to AES-128-GCM (TLS_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256) and
+    /// no session resumption: every handshake is a full one, every client encrypts with the same cipher.
+    /// </summary>
+    Sink,
 }
 
 /// <summary>
@@ -40,14 +47,34 @@ internal static class PeerServer
 
     private static async Task ServeAsync(Socket socket, PeerKind kind, List<SslStream> held)
     {
+        if (kind == PeerKind.Sink)
+        {
+            // Each flight of the handshake leaves at once (without it, Nagle holds TLS 1.2's last flight back for an ACK).
+            socket.NoDelay = true;
+        }
+
         var tls = new SslStream(new NetworkStream(socket, ownsSocket: true));
         try
         {
-            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            var options = new SslServerAuthenticationOptions
             {
                 ServerCertificate = BenchmarkCertificate.Server,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            });
+            };
+            if (kind == PeerKind.Sink)
+            {
+                options.AllowTlsResume = false;
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.CipherSuitesPolicy = new CipherSuitesPolicy(
+                    [
+                        TlsCipherSuite.TLS_AES_128_GCM_SHA256,
+                        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                    ]);
+                }
+            }
+
+            await tls.AuthenticateAsServerAsync(options);
 
             // One byte of application data, which the client reads before it closes, as an application reads a
             // response. It also makes the client take in TLS 1.3's post-handshake session tickets, which would
