@@ -18,6 +18,7 @@ public sealed class EngineFuzzTests(ITestOutputHelper output)
     private const int Seed = 20261123;
     private const int HandshakeCases = 1500;
     private const int RecordCases = 400;
+    private const int LiveHandshakeCases = 250;
 
     // Generous: the cases take milliseconds; only a hang or a runaway loop reaches these.
     private static readonly TimeSpan CaseBound = TimeSpan.FromSeconds(5);
@@ -147,6 +148,85 @@ public sealed class EngineFuzzTests(ITestOutputHelper output)
         Assert.Contains(outcomes.Keys, k => k.StartsWith(nameof(TlsTruncationException), StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(SslProtocols.Tls12, true)]
+    [InlineData(SslProtocols.Tls13, true)]
+    [InlineData(SslProtocols.Tls12, false)]
+    [InlineData(SslProtocols.Tls13, false)]
+    public async Task LiveHandshakeWithOneFlightMutated_EndsInAuthenticationExceptionOrIOExceptionOrSuccess(SslProtocols protocol, bool mutateServer)
+    {
+        var random = new Random((Seed * 13) + (int)protocol + (mutateServer ? 1 : 0));
+        var outcomes = new SortedDictionary<string, int>();
+        var clock = Stopwatch.StartNew();
+
+        for (int i = 0; i < LiveHandshakeCases; i++)
+        {
+            (InMemoryDuplexStream clientEnd, InMemoryDuplexStream serverEnd) = InMemoryDuplexStream.CreatePair();
+            await using var client = new TlsEngineStream(clientEnd);
+            await using var server = new SslStream(serverEnd);
+            string mutation = "none";
+            bool mutated = false;
+
+            // The first flight of one side (the server's ServerHello..., or the client's ClientHello) is mutated on
+            // the way; everything else passes. The rest of the handshake stays consistent, so the client gets further.
+            (mutateServer ? serverEnd : clientEnd).Transform = data =>
+            {
+                if (mutated)
+                {
+                    return data;
+                }
+
+                mutated = true;
+                (byte[] changed, mutation) = TlsMutator.Mutate(data, random);
+                return changed;
+            };
+
+            // A truncated flight or a longer length leaves both sides waiting for each other, as it would over TCP:
+            // then the man in the middle gives up and closes the server's end, and the client must end promptly.
+            var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Action check = () =>
+            {
+                if (clientEnd.IsWaitingForInput && serverEnd.IsWaitingForInput)
+                {
+                    stuck.TrySetResult();
+                }
+            };
+            clientEnd.WaitingForInput += check;
+            serverEnd.WaitingForInput += check;
+
+            using var timeout = new CancellationTokenSource(CaseBound);
+            Task serverHandshake = server.AuthenticateAsServerAsync(TestTls.ServerOptions(protocol), timeout.Token);
+
+            // A side that fails closes its end, as an application would: the other side then reads its end.
+            _ = serverHandshake.ContinueWith(_ => serverEnd.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            Task clientHandshake = client.AuthenticateAsClientAsync(TestTls.ClientOptions(protocol), timeout.Token);
+            bool gaveUp = await Task.WhenAny(clientHandshake, stuck.Task) != clientHandshake;
+            if (gaveUp)
+            {
+                serverEnd.Dispose();
+            }
+
+            Exception? error = await Record.ExceptionAsync(() => clientHandshake);
+
+            // The case is decided: the client's end closes, so a server still waiting (say, for the rest of a record
+            // the mutation cut short, after the client finished) ends too.
+            clientEnd.Dispose();
+
+            string what = $"case {i} (seed {Seed}, {(mutateServer ? "server" : "client")} flight): {mutation}";
+            Assert.False(timeout.IsCancellationRequested, $"{what}: the handshake hung.");
+            Assert.True(
+                error is null or AuthenticationException || error.GetType() == typeof(IOException),
+                $"{what}: {error}");
+            await serverHandshake.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default).WaitAsync(CaseBound);
+            Count(outcomes, error, gaveUp ? " (stuck, closed)" : string.Empty);
+        }
+
+        Report(outcomes, clock.Elapsed);
+        Assert.True(clock.Elapsed < TestBound, $"{LiveHandshakeCases} cases took {clock.Elapsed}.");
+        Assert.Contains(outcomes.Keys, k => k.StartsWith(nameof(AuthenticationException), StringComparison.Ordinal));
+        Assert.DoesNotContain(outcomes.Keys, k => k.Contains("internal_error [", StringComparison.Ordinal) && !k.EndsWith("[TlsFatalAlert]", StringComparison.Ordinal));
+    }
+
     /// <summary>Everything a real server sends during a whole handshake with a real client, over memory.</summary>
     private static async Task<byte[]> CaptureServerHandshakeAsync(SslProtocols protocol)
     {
@@ -191,7 +271,7 @@ public sealed class EngineFuzzTests(ITestOutputHelper output)
         }
     }
 
-    private static void Count(SortedDictionary<string, int> outcomes, Exception? error)
+    private static void Count(SortedDictionary<string, int> outcomes, Exception? error, string note = "")
     {
         Exception? innermost = error;
         while (innermost?.InnerException is not null)
@@ -202,6 +282,7 @@ public sealed class EngineFuzzTests(ITestOutputHelper output)
         string key = error is null
             ? "success"
             : $"{error.GetType().Name}: {Shorten(error.Message)}{(innermost == error ? string.Empty : $" [{innermost!.GetType().Name}]")}";
+        key += note;
         outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
     }
 

@@ -13,6 +13,8 @@ public sealed class InMemoryDuplexStream : Stream
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private int _writesCompleted;
+    private int _waiting;
+    private InMemoryDuplexStream? _peer;
     private int _disposed;
 
     /// <summary>An end that reads <paramref name="input"/> and writes <paramref name="output"/>.</summary>
@@ -28,6 +30,17 @@ public sealed class InMemoryDuplexStream : Stream
     /// <summary>While true, writes go only to <see cref="Recording"/>, not to the other end: a test can then
     /// change them before it delivers them with <see cref="WriteRawAsync"/>.</summary>
     public bool Divert { get; set; }
+
+    /// <summary>When set, each write is delivered as this function changes it (a man in the middle).</summary>
+    public Func<byte[], byte[]>? Transform { get; set; }
+
+    /// <summary>Whether a read on this end is waiting for the other end to write.</summary>
+    public bool IsWaitingForInput => Volatile.Read(ref _waiting) != 0;
+
+    /// <summary>Raised when a read on this end starts waiting for the other end to write. With
+    /// <see cref="IsWaitingForInput"/> of both ends of a pair, a test can tell that a conversation it tampered
+    /// with is stuck, each side waiting for the other: a write to an end clears its waiting at once.</summary>
+    public event Action? WaitingForInput;
 
     /// <inheritdoc/>
     public override bool CanRead => _disposed == 0;
@@ -54,13 +67,17 @@ public sealed class InMemoryDuplexStream : Stream
         var options = new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
         var firstToSecond = new Pipe(options);
         var secondToFirst = new Pipe(options);
-        return (new InMemoryDuplexStream(secondToFirst.Reader, firstToSecond.Writer), new InMemoryDuplexStream(firstToSecond.Reader, secondToFirst.Writer));
+        var first = new InMemoryDuplexStream(secondToFirst.Reader, firstToSecond.Writer);
+        var second = new InMemoryDuplexStream(firstToSecond.Reader, secondToFirst.Writer);
+        first._peer = second;
+        second._peer = first;
+        return (first, second);
     }
 
     /// <summary>Delivers <paramref name="data"/> to the other end as it is, whatever <see cref="Divert"/> says.</summary>
     public async Task WriteRawAsync(ReadOnlyMemory<byte> data)
     {
-        await _output.WriteAsync(data);
+        await DeliverAsync(data, CancellationToken.None);
     }
 
     /// <summary>Ends this direction: the other end reads 0 once it has read everything before.</summary>
@@ -68,6 +85,7 @@ public sealed class InMemoryDuplexStream : Stream
     {
         if (Interlocked.Exchange(ref _writesCompleted, 1) == 0)
         {
+            _peer?.StopWaiting();
             _output.Complete();
         }
     }
@@ -84,7 +102,21 @@ public sealed class InMemoryDuplexStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        ReadResult result = await _input.ReadAsync(cancellationToken);
+        if (!_input.TryRead(out ReadResult result))
+        {
+            // A full fence: two ends that start waiting at the same time must each see the other's flag.
+            Interlocked.Exchange(ref _waiting, 1);
+            WaitingForInput?.Invoke();
+            try
+            {
+                result = await _input.ReadAsync(cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _waiting, 0);
+            }
+        }
+
         ObjectDisposedException.ThrowIf(result.IsCanceled, this);
         ReadOnlySequence<byte> data = result.Buffer;
 
@@ -115,9 +147,23 @@ public sealed class InMemoryDuplexStream : Stream
         Recording?.Write(buffer.Span);
         if (!Divert)
         {
-            await _output.WriteAsync(buffer, cancellationToken);
+            await DeliverAsync(Transform is { } transform ? transform(buffer.ToArray()) : buffer, cancellationToken);
         }
     }
+
+    private async ValueTask DeliverAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (!data.IsEmpty)
+        {
+            // The other end has input from now on, even before its read resumes. Cleared before the write: once the
+            // data is there, the other end may consume it and start waiting again at any moment.
+            _peer?.StopWaiting();
+        }
+
+        await _output.WriteAsync(data, cancellationToken);
+    }
+
+    private void StopWaiting() => Interlocked.Exchange(ref _waiting, 0);
 
     /// <inheritdoc/>
     public override void Flush()
