@@ -52,4 +52,33 @@ internal abstract class CloseTarget
 
     /// <summary>Disposes the TLS stream, and its transport unless it was opened with leave-open. Never throws.</summary>
     public abstract void Dispose();
+
+    /// <summary>
+    /// A synchronous read for a stream whose transport has no timeouts of its own: blocks this thread on the
+    /// async read, within <paramref name="timeout"/>; past it, aborts the transport so that the read ends.
+    /// </summary>
+    protected int ReadBlockingOnAsync(Stream stream, byte[] buffer, TimeSpan timeout)
+    {
+        using var timer = new CancellationTokenSource(timeout);
+        Task<int> read = stream.ReadAsync(buffer, 0, buffer.Length, timer.Token);
+        try
+        {
+            if (read.Wait(timeout))
+            {
+                return read.Result;
+            }
+        }
+        catch (AggregateException error) when (!timer.IsCancellationRequested)
+        {
+            throw error.InnerException ?? error;
+        }
+        catch (AggregateException)
+        {
+            // Canceled by the timer: a timeout, reported below.
+        }
+
+        Abort();
+        _ = read.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        throw new TimeoutException("No data within the read timeout.");
+    }
 }

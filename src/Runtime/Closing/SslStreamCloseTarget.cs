@@ -48,7 +48,7 @@ internal sealed class SslStreamCloseTarget : CloseTarget
     {
         if (!_stream.CanTimeout)
         {
-            return ReadBlockingOnAsync(buffer, timeout);
+            return ReadBlockingOnAsync(_stream, buffer, timeout);
         }
 
         // A timed read of a NetworkStream blocks only this thread; the socket enforces the bound.
@@ -126,32 +126,6 @@ internal sealed class SslStreamCloseTarget : CloseTarget
         {
             // The transport was closed meanwhile: nothing is left to restore.
         }
-    }
-
-    private int ReadBlockingOnAsync(byte[] buffer, TimeSpan timeout)
-    {
-        // The transport has no timeouts of its own: block this thread on the async read, within the bound.
-        using var timer = new CancellationTokenSource(timeout);
-        Task<int> read = _stream.ReadAsync(buffer, 0, buffer.Length, timer.Token);
-        try
-        {
-            if (read.Wait(timeout))
-            {
-                return read.Result;
-            }
-        }
-        catch (AggregateException error) when (!timer.IsCancellationRequested)
-        {
-            throw error.InnerException ?? error;
-        }
-        catch (AggregateException)
-        {
-            // Canceled by the timer: a timeout, reported below.
-        }
-
-        Abort();
-        _ = read.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-        throw new TimeoutException("No data within the read timeout.");
     }
 
     private static bool SocketAtEof(Socket socket)

@@ -51,6 +51,23 @@ internal sealed class EngineCertificateValidator
         var certificates = new List<X509Certificate2>();
         try
         {
+            Validate(certificate, certificates);
+        }
+        finally
+        {
+            // The intermediates served the chain build only and hold native handles worth freeing now. The leaf
+            // is left alone: it lives on as RemoteCertificate, and a callback may have kept it.
+            foreach (var intermediate in certificates.Skip(1))
+            {
+                intermediate.Dispose();
+            }
+        }
+    }
+
+    private void Validate(Certificate? certificate, List<X509Certificate2> certificates)
+    {
+        try
+        {
             if (certificate is not null)
             {
                 for (int i = 0; i < certificate.Length; i++)
