@@ -37,16 +37,8 @@ internal sealed class EngineClient : DefaultTlsClient
             throw new NotSupportedException("LocalCertificateSelectionCallback is not supported by TlsEngineStream; set ClientCertificates or ClientCertificateContext.");
         }
 
-        if (options.CipherSuitesPolicy is not null)
-        {
-            throw new NotSupportedException("CipherSuitesPolicy is not supported by TlsEngineStream.");
-        }
-
 #pragma warning disable SYSLIB0040 // EncryptionPolicy is obsolete; only its default can be honoured.
-        if (options.EncryptionPolicy != EncryptionPolicy.RequireEncryption)
-        {
-            throw new NotSupportedException("EncryptionPolicy: TlsEngineStream always requires encryption.");
-        }
+        EngineOptions.RejectUnsupported(options.CipherSuitesPolicy, options.EncryptionPolicy);
 #pragma warning restore SYSLIB0040
 
         ProtocolVersion[] versions = EngineProtocolVersions.From(options.EnabledSslProtocols);

@@ -27,76 +27,95 @@ internal interface IEngineProtocol
 /// <summary>BouncyCastle's client protocol in non-blocking mode, with half-close.</summary>
 internal sealed class EngineClientProtocol : TlsClientProtocol, IEngineProtocol
 {
+    private readonly CloseNotifyLedger _closeNotify = new();
+
     public TlsProtocol Protocol => this;
 
     public TlsContext EngineContext => Context;
 
-    public bool CloseNotifySent { get; private set; }
+    public bool CloseNotifySent => _closeNotify.Sent;
 
-    public bool CloseNotifyReceived { get; private set; }
+    public bool CloseNotifyReceived => _closeNotify.Received;
 
     public void SendCloseNotify() => RaiseAlertWarning(AlertDescription.close_notify, "Connection closed");
 
     protected override void RaiseAlertWarning(short alertDescription, string message)
     {
-        if (alertDescription == AlertDescription.close_notify)
+        if (_closeNotify.MaySend(alertDescription))
         {
-            // The engine answers the peer's close_notify with ours; after a half-close it is already sent.
-            if (CloseNotifySent)
-            {
-                return;
-            }
-
-            CloseNotifySent = true;
+            base.RaiseAlertWarning(alertDescription, message);
         }
-
-        base.RaiseAlertWarning(alertDescription, message);
     }
 
     protected override void HandleAlertWarningMessage(short alertDescription)
     {
         base.HandleAlertWarningMessage(alertDescription);
-        if (alertDescription == AlertDescription.close_notify)
-        {
-            CloseNotifyReceived = true;
-        }
+        _closeNotify.OnReceived(alertDescription);
     }
 }
 
 /// <summary>BouncyCastle's server protocol in non-blocking mode, with half-close.</summary>
 internal sealed class EngineServerProtocol : TlsServerProtocol, IEngineProtocol
 {
+    private readonly CloseNotifyLedger _closeNotify = new();
+
     public TlsProtocol Protocol => this;
 
     public TlsContext EngineContext => Context;
 
-    public bool CloseNotifySent { get; private set; }
+    public bool CloseNotifySent => _closeNotify.Sent;
 
-    public bool CloseNotifyReceived { get; private set; }
+    public bool CloseNotifyReceived => _closeNotify.Received;
 
     public void SendCloseNotify() => RaiseAlertWarning(AlertDescription.close_notify, "Connection closed");
 
     protected override void RaiseAlertWarning(short alertDescription, string message)
     {
-        if (alertDescription == AlertDescription.close_notify)
+        if (_closeNotify.MaySend(alertDescription))
         {
-            if (CloseNotifySent)
-            {
-                return;
-            }
-
-            CloseNotifySent = true;
+            base.RaiseAlertWarning(alertDescription, message);
         }
-
-        base.RaiseAlertWarning(alertDescription, message);
     }
 
     protected override void HandleAlertWarningMessage(short alertDescription)
     {
         base.HandleAlertWarningMessage(alertDescription);
+        _closeNotify.OnReceived(alertDescription);
+    }
+}
+
+/// <summary>
+/// The close_notify bookkeeping both protocols share (C# allows one base class, and BouncyCastle's client and
+/// server protocols are two): at most one of ours goes out, and whether the peer's came in.
+/// </summary>
+internal sealed class CloseNotifyLedger
+{
+    public bool Sent { get; private set; }
+
+    public bool Received { get; private set; }
+
+    /// <summary>False for a second close_notify: the engine answers the peer's with ours, which after a half-close is already sent.</summary>
+    public bool MaySend(short alertDescription)
+    {
+        if (alertDescription != AlertDescription.close_notify)
+        {
+            return true;
+        }
+
+        if (Sent)
+        {
+            return false;
+        }
+
+        Sent = true;
+        return true;
+    }
+
+    public void OnReceived(short alertDescription)
+    {
         if (alertDescription == AlertDescription.close_notify)
         {
-            CloseNotifyReceived = true;
+            Received = true;
         }
     }
 }

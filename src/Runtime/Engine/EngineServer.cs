@@ -64,16 +64,8 @@ internal sealed class EngineServer : DefaultTlsServer
             throw new NotSupportedException("ServerCertificateSelectionCallback is not supported by TlsEngineStream; set ServerCertificate or ServerCertificateContext.");
         }
 
-        if (options.CipherSuitesPolicy is not null)
-        {
-            throw new NotSupportedException("CipherSuitesPolicy is not supported by TlsEngineStream.");
-        }
-
 #pragma warning disable SYSLIB0040 // EncryptionPolicy is obsolete; only its default can be honoured.
-        if (options.EncryptionPolicy != EncryptionPolicy.RequireEncryption)
-        {
-            throw new NotSupportedException("EncryptionPolicy: TlsEngineStream always requires encryption.");
-        }
+        EngineOptions.RejectUnsupported(options.CipherSuitesPolicy, options.EncryptionPolicy);
 #pragma warning restore SYSLIB0040
 
         EngineCredentials credentials = options.ServerCertificateContext is { } context
