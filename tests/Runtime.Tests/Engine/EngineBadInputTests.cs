@@ -77,21 +77,6 @@ public sealed class EngineBadInputTests
         }
     }
 
-    public static TheoryData<SslProtocols, bool> ProtocolsAndReadModes
-    {
-        get
-        {
-            var data = new TheoryData<SslProtocols, bool>();
-            foreach (SslProtocols protocol in TestTls.Protocols)
-            {
-                data.Add(protocol, false);
-                data.Add(protocol, true);
-            }
-
-            return data;
-        }
-    }
-
     /// <summary>What a broken server sends instead of its first flight; each is refused at once, the socket open.</summary>
     private static Dictionary<string, byte[]> HandshakeGarbage { get; } = new()
     {
@@ -295,7 +280,7 @@ public sealed class EngineBadInputTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndReadModes))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task TruncatedRecordThenFinAfterTheHandshake_DataThenTruncation(SslProtocols protocol, bool sync)
     {
         await using Connection connection = await Connection.OpenAsync(protocol);

@@ -18,23 +18,8 @@ public sealed class EngineCloseTests
     private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(20);
     private static readonly TlsCloseOptions Patient = new() { SendTimeout = LongWait, PeerCloseTimeout = LongWait };
 
-    public static TheoryData<SslProtocols, bool> ProtocolsAndBlocking
-    {
-        get
-        {
-            var data = new TheoryData<SslProtocols, bool>();
-            foreach (SslProtocols protocol in TestTls.Protocols)
-            {
-                data.Add(protocol, false);
-                data.Add(protocol, true);
-            }
-
-            return data;
-        }
-    }
-
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerAnswersCloseNotifyThenFin_IsClean(SslProtocols protocol, bool blocking)
     {
         await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.AnswersCloseNotify, protocol);
@@ -48,7 +33,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerAnswersCloseNotifyAndKeepsSocketOpen_IsClean(SslProtocols protocol, bool blocking)
     {
         await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.AnswersCloseNotifyKeepsOpen, protocol);
@@ -61,7 +46,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerClosesWithoutCloseNotify_IsTruncated(SslProtocols protocol, bool blocking)
     {
         await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.ClosesWithoutCloseNotify, protocol);
@@ -79,7 +64,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerNeverAnswers_TimesOut(SslProtocols protocol, bool blocking)
     {
         await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.NeverAnswers, protocol);
@@ -97,7 +82,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerStopsReading_OurSendStalls_SendFailed(SslProtocols protocol, bool blocking)
     {
         await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.StopsReading, protocol, socketBufferSize: 8 * 1024);
@@ -118,7 +103,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerSendsMegabytesThenCloseNotify_DataIsDiscarded_Clean(SslProtocols protocol, bool blocking)
     {
         var peerOptions = new PeerOptions { FloodBytes = 3 * 1024 * 1024 };
@@ -145,7 +130,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerSendsMoreThanTheDiscardLimit_DiscardLimitExceeded(SslProtocols protocol, bool blocking)
     {
         const long limit = 64 * 1024;
@@ -161,7 +146,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerFloodsWithoutEnd_DiscardLimitExceeded(SslProtocols protocol, bool blocking)
     {
         const long limit = 256 * 1024;
@@ -195,7 +180,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerResets_IsTruncated(SslProtocols protocol, bool blocking)
     {
         await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.Resets, protocol);
@@ -216,7 +201,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerSendsGarbage_IsProtocolError(SslProtocols protocol, bool blocking)
     {
         await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.SendsGarbage, protocol);
@@ -236,7 +221,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerClosesFirst_IsClean(SslProtocols protocol, bool blocking)
     {
         await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.ClosesFirst, protocol);
@@ -328,7 +313,7 @@ public sealed class EngineCloseTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndBlocking))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task ApplicationSentCloseNotifyAlready_CloseStillWaitsForThePeer(SslProtocols protocol, bool blocking)
     {
         await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.AnswersCloseNotifyKeepsOpen, protocol);

@@ -34,21 +34,6 @@ public sealed class EngineTruncationTests
         }
     }
 
-    public static TheoryData<SslProtocols, bool> ProtocolsAndReadModes
-    {
-        get
-        {
-            var data = new TheoryData<SslProtocols, bool>();
-            foreach (SslProtocols protocol in TestTls.Protocols)
-            {
-                data.Add(protocol, false);
-                data.Add(protocol, true);
-            }
-
-            return data;
-        }
-    }
-
     [Theory]
     [MemberData(nameof(ProtocolsReadModesAndSizes))]
     public async Task PeerWritesThenFinWithoutCloseNotify_AllDataThenTruncation(SslProtocols protocol, bool sync, int size)
@@ -70,7 +55,7 @@ public sealed class EngineTruncationTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndReadModes))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerWritesThenResets_AllDataThenTruncation(SslProtocols protocol, bool sync)
     {
         await using Connection connection = await Connection.OpenAsync(protocol);
@@ -116,7 +101,7 @@ public sealed class EngineTruncationTests
     }
 
     [Theory]
-    [MemberData(nameof(ProtocolsAndReadModes))]
+    [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerWritesThenCloseNotifyThenFin_AllDataThenZero(SslProtocols protocol, bool sync)
     {
         await using Connection connection = await Connection.OpenAsync(protocol);

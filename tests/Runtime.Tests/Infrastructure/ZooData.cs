@@ -23,4 +23,20 @@ public static class ZooData
             return data;
         }
     }
+
+    /// <summary>TLS 1.2 and TLS 1.3, each asynchronous (false) and blocking (true): reads, or closes.</summary>
+    public static TheoryData<SslProtocols, bool> ProtocolsAndSync
+    {
+        get
+        {
+            var data = new TheoryData<SslProtocols, bool>();
+            foreach (SslProtocols protocol in TestTls.Protocols)
+            {
+                data.Add(protocol, false);
+                data.Add(protocol, true);
+            }
+
+            return data;
+        }
+    }
 }
