@@ -18,43 +18,34 @@ internal static class BenchmarkClients
 {
     private static readonly BcTlsCrypto SharedCrypto = new(new SecureRandom());
 
-    public static async Task<TlsEngineStream> ConnectEngineAsync(int port, SslProtocols protocol, bool readGreeting)
-    {
-        var tls = new TlsEngineStream(await ConnectTransportAsync(port));
-        try
-        {
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = "localhost",
-                EnabledSslProtocols = protocol,
-                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
-            });
-            if (readGreeting)
-            {
-                await ReadGreetingAsync(tls);
-            }
+    public static Task<TlsEngineStream> ConnectEngineAsync(int port, SslProtocols protocol, bool readGreeting) =>
+        ConnectAsync(port, transport => new TlsEngineStream(transport), static (tls, options) => tls.AuthenticateAsClientAsync(options),
+            Options(protocol), readGreeting);
 
-            return tls;
-        }
-        catch
-        {
-            await tls.DisposeAsync();
-            throw;
-        }
+    public static Task<SslStream> ConnectSslStreamAsync(int port, SslProtocols protocol, bool readGreeting)
+    {
+        SslClientAuthenticationOptions options = Options(protocol);
+        options.AllowTlsResume = false;
+        return ConnectAsync(port, transport => new SslStream(transport), static (tls, options) => tls.AuthenticateAsClientAsync(options),
+            options, readGreeting);
     }
 
-    public static async Task<SslStream> ConnectSslStreamAsync(int port, SslProtocols protocol, bool readGreeting)
+    private static SslClientAuthenticationOptions Options(SslProtocols protocol) => new()
     {
-        var tls = new SslStream(await ConnectTransportAsync(port));
+        TargetHost = "localhost",
+        EnabledSslProtocols = protocol,
+        RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+    };
+
+    /// <summary>Connects, authenticates, reads the greeting if asked; disposes the stream when any of it fails.</summary>
+    private static async Task<T> ConnectAsync<T>(
+        int port, Func<Stream, T> create, Func<T, SslClientAuthenticationOptions, Task> authenticate, SslClientAuthenticationOptions options, bool readGreeting)
+        where T : Stream
+    {
+        T tls = create(await ConnectTransportAsync(port));
         try
         {
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = "localhost",
-                EnabledSslProtocols = protocol,
-                AllowTlsResume = false,
-                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
-            });
+            await authenticate(tls, options);
             if (readGreeting)
             {
                 await ReadGreetingAsync(tls);

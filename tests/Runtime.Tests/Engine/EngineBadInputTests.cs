@@ -257,7 +257,7 @@ public sealed class EngineBadInputTests
     [MemberData(nameof(ProtocolsRecordGarbageAndReadModes))]
     public async Task GarbageAfterTheHandshake_DataThenIOException(SslProtocols protocol, string garbage, bool sync)
     {
-        await using Connection connection = await Connection.OpenAsync(protocol);
+        await using EngineClientConnection connection = await EngineClientConnection.OpenAsync(protocol);
         byte[] payload = EngineTruncationTests.Payload(2000);
         await connection.Server.WriteAsync(payload);
         await connection.ServerTransport.WriteAsync(RecordGarbage[garbage]);
@@ -283,7 +283,7 @@ public sealed class EngineBadInputTests
     [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task TruncatedRecordThenFinAfterTheHandshake_DataThenTruncation(SslProtocols protocol, bool sync)
     {
-        await using Connection connection = await Connection.OpenAsync(protocol);
+        await using EngineClientConnection connection = await EngineClientConnection.OpenAsync(protocol);
         byte[] payload = EngineTruncationTests.Payload(2000);
         await connection.Server.WriteAsync(payload);
         await connection.ServerTransport.WriteAsync(TruncatedApplicationRecord);
@@ -299,7 +299,7 @@ public sealed class EngineBadInputTests
     [MemberData(nameof(ZooData.Protocols), MemberType = typeof(ZooData))]
     public async Task TruncatedRecordThenSilenceAfterTheHandshake_ReadBoundedByTheToken(SslProtocols protocol)
     {
-        await using Connection connection = await Connection.OpenAsync(protocol);
+        await using EngineClientConnection connection = await EngineClientConnection.OpenAsync(protocol);
         byte[] payload = EngineTruncationTests.Payload(2000);
         await connection.Server.WriteAsync(payload);
         await connection.ServerTransport.WriteAsync(TruncatedApplicationRecord);
@@ -400,26 +400,12 @@ public sealed class EngineBadInputTests
 
     /// <summary>A server's transport that passes the first <c>limit</c> bytes written, then drops the rest (the
     /// server believes they left), and optionally sends a FIN at the cut.</summary>
-    private sealed class CuttingStream(NetworkStream inner, int limit, Socket? finAfterCut) : Stream
+    private sealed class CuttingStream(NetworkStream inner, int limit, Socket? finAfterCut) : NonSeekableStream
     {
         private readonly TaskCompletionSource<bool> _cut = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _passed;
 
         public Task<bool> Cut => _cut.Task;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
@@ -453,10 +439,6 @@ public sealed class EngineBadInputTests
 
         public override void Flush() => inner.Flush();
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
         protected override void Dispose(bool disposing)
         {
             if (disposing)
@@ -466,59 +448,6 @@ public sealed class EngineBadInputTests
             }
 
             base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>A TlsEngineStream client and an SslStream server whose raw transport the test can write on.</summary>
-    private sealed class Connection : IAsyncDisposable
-    {
-        private readonly LoopbackSocketPair _sockets;
-
-        private Connection(LoopbackSocketPair sockets, TlsEngineStream client, SslStream server, NetworkStream serverTransport)
-        {
-            _sockets = sockets;
-            Client = client;
-            Server = server;
-            ServerTransport = serverTransport;
-        }
-
-        public TlsEngineStream Client { get; }
-
-        public SslStream Server { get; }
-
-        public NetworkStream ServerTransport { get; }
-
-        public Socket ServerSocket => _sockets.Server;
-
-        public Socket ClientSocket => _sockets.Client;
-
-        public static async Task<Connection> OpenAsync(SslProtocols protocol)
-        {
-            LoopbackSocketPair sockets = await LoopbackSocketPair.CreateAsync();
-            var client = new TlsEngineStream(new NetworkStream(sockets.Client, ownsSocket: true));
-            var serverTransport = new NetworkStream(sockets.Server, ownsSocket: true);
-            var server = new SslStream(serverTransport);
-            var connection = new Connection(sockets, client, server, serverTransport);
-            try
-            {
-                using var timeout = new CancellationTokenSource(EngineTls.HandshakeTimeout);
-                await Task.WhenAll(
-                    client.AuthenticateAsClientAsync(TestTls.ClientOptions(protocol), timeout.Token),
-                    server.AuthenticateAsServerAsync(TestTls.ServerOptions(protocol), timeout.Token));
-                return connection;
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Client.DisposeAsync();
-            await Server.DisposeAsync();
-            _sockets.Dispose();
         }
     }
 }

@@ -307,27 +307,13 @@ public sealed class EngineFuzzTests(ITestOutputHelper output)
     /// <remarks>A TLS 1.3 client checks that the ServerHello echoes the random legacy_session_id of its ClientHello
     /// (RFC 8446 §4.1.3); a replayed ServerHello echoes another client's. When the input still starts with a
     /// ServerHello, the client's session id is copied in, so that the client goes on to parse the rest.</remarks>
-    private sealed class ReplayTransport(byte[] input, Random chunks) : Stream
+    private sealed class ReplayTransport(byte[] input, Random chunks) : NonSeekableStream
     {
         // Record header (5), handshake header (4), version (2), random (32): then the session id's length and bytes.
         private const int SessionIdLength = 5 + 4 + 2 + 32;
 
         private int _position;
         private bool _written;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -378,10 +364,6 @@ public sealed class EngineFuzzTests(ITestOutputHelper output)
         public override void Flush()
         {
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         private void EchoSessionId(ReadOnlySpan<byte> clientHello)
         {

@@ -38,7 +38,7 @@ public sealed class EngineTruncationTests
     [MemberData(nameof(ProtocolsReadModesAndSizes))]
     public async Task PeerWritesThenFinWithoutCloseNotify_AllDataThenTruncation(SslProtocols protocol, bool sync, int size)
     {
-        await using Connection connection = await Connection.OpenAsync(protocol);
+        await using EngineClientConnection connection = await EngineClientConnection.OpenAsync(protocol);
         byte[] payload = Payload(size);
         await connection.Server.WriteAsync(payload);
         connection.ServerSocket.Shutdown(SocketShutdown.Send);
@@ -58,7 +58,7 @@ public sealed class EngineTruncationTests
     [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerWritesThenResets_AllDataThenTruncation(SslProtocols protocol, bool sync)
     {
-        await using Connection connection = await Connection.OpenAsync(protocol);
+        await using EngineClientConnection connection = await EngineClientConnection.OpenAsync(protocol);
         byte[] payload = Payload(5000);
         await connection.Server.WriteAsync(payload);
 
@@ -80,7 +80,7 @@ public sealed class EngineTruncationTests
     [MemberData(nameof(ProtocolsReadModesAndSizes))]
     public async Task PeerWritesThenCloseNotify_AllDataThenZero_AndZeroAgain(SslProtocols protocol, bool sync, int size)
     {
-        await using Connection connection = await Connection.OpenAsync(protocol);
+        await using EngineClientConnection connection = await EngineClientConnection.OpenAsync(protocol);
         byte[] payload = Payload(size);
         await connection.Server.WriteAsync(payload);
         await connection.Server.ShutdownAsync();
@@ -104,7 +104,7 @@ public sealed class EngineTruncationTests
     [MemberData(nameof(ZooData.ProtocolsAndSync), MemberType = typeof(ZooData))]
     public async Task PeerWritesThenCloseNotifyThenFin_AllDataThenZero(SslProtocols protocol, bool sync)
     {
-        await using Connection connection = await Connection.OpenAsync(protocol);
+        await using EngineClientConnection connection = await EngineClientConnection.OpenAsync(protocol);
         byte[] payload = Payload(40_000);
         await connection.Server.WriteAsync(payload);
         await connection.Server.ShutdownAsync();
@@ -121,7 +121,7 @@ public sealed class EngineTruncationTests
     [MemberData(nameof(ZooData.Protocols), MemberType = typeof(ZooData))]
     public async Task WritesAfterOurCloseNotify_ThrowInvalidOperationException_ReadsGoOn(SslProtocols protocol)
     {
-        await using Connection connection = await Connection.OpenAsync(protocol);
+        await using EngineClientConnection connection = await EngineClientConnection.OpenAsync(protocol);
         await connection.Client.ShutdownAsync();
         Assert.True(connection.Client.CloseNotifySent);
 
@@ -189,53 +189,5 @@ public sealed class EngineTruncationTests
         return sync
             ? await Task.Run(() => stream.Read(buffer.AsSpan())).WaitAsync(ReadBound)
             : await stream.ReadAsync(buffer.AsMemory()).AsTask().WaitAsync(ReadBound);
-    }
-
-    /// <summary>A TlsEngineStream client and an SslStream server, authenticated over loopback.</summary>
-    internal sealed class Connection : IAsyncDisposable
-    {
-        private readonly LoopbackSocketPair _sockets;
-
-        private Connection(LoopbackSocketPair sockets, TlsEngineStream client, SslStream server)
-        {
-            _sockets = sockets;
-            Client = client;
-            Server = server;
-        }
-
-        public TlsEngineStream Client { get; }
-
-        public SslStream Server { get; }
-
-        public Socket ServerSocket => _sockets.Server;
-
-        public static async Task<Connection> OpenAsync(SslProtocols protocol)
-        {
-            LoopbackSocketPair sockets = await LoopbackSocketPair.CreateAsync();
-            var client = new TlsEngineStream(new NetworkStream(sockets.Client, ownsSocket: true));
-            var server = new SslStream(new NetworkStream(sockets.Server, ownsSocket: true));
-            var connection = new Connection(sockets, client, server);
-            try
-            {
-                using var timeout = new CancellationTokenSource(EngineTls.HandshakeTimeout);
-                await Task.WhenAll(
-                    client.AuthenticateAsClientAsync(TestTls.ClientOptions(protocol), timeout.Token),
-                    server.AuthenticateAsServerAsync(TestTls.ServerOptions(protocol), timeout.Token));
-                Assert.Equal(protocol, client.SslProtocol);
-                return connection;
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Client.DisposeAsync();
-            await Server.DisposeAsync();
-            _sockets.Dispose();
-        }
     }
 }

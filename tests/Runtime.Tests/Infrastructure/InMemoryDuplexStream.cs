@@ -8,7 +8,7 @@ namespace TlsShutdown.Tests.Infrastructure;
 /// that run thousands of real TLS exchanges (both sides real TLS) without a socket each. Disposing an end, or
 /// <see cref="CompleteWrites"/>, is its FIN: the other end then reads 0.
 /// </summary>
-public sealed class InMemoryDuplexStream : Stream
+public sealed class InMemoryDuplexStream : NonSeekableStream
 {
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
@@ -47,19 +47,6 @@ public sealed class InMemoryDuplexStream : Stream
 
     /// <inheritdoc/>
     public override bool CanWrite => _disposed == 0;
-
-    /// <inheritdoc/>
-    public override bool CanSeek => false;
-
-    /// <inheritdoc/>
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Two connected ends. The pipes never hold back a writer, so neither end needs the other to read.</summary>
     public static (InMemoryDuplexStream First, InMemoryDuplexStream Second) CreatePair()
@@ -169,12 +156,6 @@ public sealed class InMemoryDuplexStream : Stream
     public override void Flush()
     {
     }
-
-    /// <inheritdoc/>
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

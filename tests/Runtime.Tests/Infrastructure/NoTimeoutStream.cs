@@ -4,23 +4,9 @@ namespace TlsShutdown.Tests.Infrastructure;
 /// A pass-through transport without timeouts (<see cref="Stream.CanTimeout"/> is false), as custom transports
 /// often are: a close cannot bound a blocking read through the stream's own read timeout.
 /// </summary>
-public sealed class NoTimeoutStream(Stream inner) : Stream
+public sealed class NoTimeoutStream(Stream inner) : NonSeekableStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
     public override bool CanTimeout => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
@@ -41,10 +27,6 @@ public sealed class NoTimeoutStream(Stream inner) : Stream
     public override void Flush() => inner.Flush();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

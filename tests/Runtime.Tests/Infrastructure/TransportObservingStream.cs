@@ -4,7 +4,7 @@ namespace TlsShutdown.Tests.Infrastructure;
 /// The peer's own view of its transport: a pass-through stream that notes when a read hit the end of the
 /// connection or failed. Deliberately independent of the runtime's <c>EofTrackingStream</c>, which is under test.
 /// </summary>
-internal sealed class TransportObservingStream(Stream inner) : Stream
+internal sealed class TransportObservingStream(Stream inner) : NonSeekableStream
 {
     private volatile bool _sawEndOfStream;
     private volatile Exception? _failure;
@@ -14,20 +14,6 @@ internal sealed class TransportObservingStream(Stream inner) : Stream
 
     /// <summary>The first read or write that threw, if any.</summary>
     public Exception? Failure => _failure;
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
@@ -76,10 +62,6 @@ internal sealed class TransportObservingStream(Stream inner) : Stream
     public override void Flush() => inner.Flush();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
