@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -25,7 +26,7 @@ if (built.Count == 0)
 }
 
 using var deadline = new CancellationTokenSource(Limits.Overall);
-var started = DateTime.UtcNow;
+var elapsed = Stopwatch.StartNew();
 var server = LanguageServerProcess.StartLocalTool(options.ToolDirectory, "csharp-ls");
 // Stopped on every way out, a `timeout` or Ctrl+C included.
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => server.Dispose());
@@ -186,7 +187,7 @@ JsonNode? AnswerServerRequest(string method, JsonElement parameters)
     return sections;
 }
 
-string Elapsed() => $"{(DateTime.UtcNow - started).TotalSeconds:0.0} s";
+string Elapsed() => $"{elapsed.Elapsed.TotalSeconds:0.0} s";
 
 /// <summary>The bounds on every wait.</summary>
 internal static class Limits
