@@ -110,13 +110,18 @@ public sealed class EngineIssue10Tests
                 data.Add(protocol, "warning alerts");
             }
 
+            data.Add(SslProtocols.Tls13, "key updates");
+
             return data;
         }
     }
 
-    private static Action<NoisyServer.Protocol> Noise(string kind) => kind == "empty records"
-        ? static p => p.SendEmptyRecord()
-        : static p => p.SendWarning(AlertDescription.user_canceled);
+    private static Action<NoisyServer.Protocol> Noise(string kind) => kind switch
+    {
+        "empty records" => static p => p.SendEmptyRecord(),
+        "warning alerts" => static p => p.SendWarning(AlertDescription.user_canceled),
+        _ => static p => p.SendKeyUpdate(),
+    };
 
     [Theory]
     [MemberData(nameof(ProtocolsAndNoise))]
