@@ -228,6 +228,7 @@ public sealed class EngineIssue10Tests
         { "BÜCHER.example.", "bücher.example" },
         { ".", string.Empty },
         { "localhost", "localhost" },
+        { "under_score.example", "under_score.example" },
     };
 
     [Theory]
