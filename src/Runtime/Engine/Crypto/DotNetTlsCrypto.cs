@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
@@ -8,8 +9,9 @@ namespace TlsShutdown.Engine.Crypto;
 
 /// <summary>
 /// BouncyCastle's crypto provider with AES-GCM and ChaCha20-Poly1305 record protection on
-/// System.Security.Cryptography (<see cref="DotNetAeadCipher"/>); everything else — key exchange, signatures, the
-/// key schedule, every other cipher — stays BouncyCastle's. Where .NET reports a primitive unsupported
+/// System.Security.Cryptography (<see cref="DotNetAeadCipher"/>), and a peer's ECDSA signatures verified by .NET
+/// (<see cref="DotNetTlsCertificate"/>); everything else — key exchange, our own signatures, the key schedule,
+/// every other cipher — stays BouncyCastle's. Where .NET reports an AEAD unsupported
 /// (<see cref="AesGcm.IsSupported"/>, <see cref="ChaCha20Poly1305.IsSupported"/>), BouncyCastle's own is used.
 /// </summary>
 internal class DotNetTlsCrypto : BcTlsCrypto
@@ -29,6 +31,9 @@ internal class DotNetTlsCrypto : BcTlsCrypto
         _useAesGcm = useAesGcm;
         _useChaCha20Poly1305 = useChaCha20Poly1305;
     }
+
+    public override TlsCertificate CreateCertificate(short type, byte[] encoding) =>
+        type == CertificateType.X509 ? new DotNetTlsCertificate(this, encoding) : base.CreateCertificate(type, encoding);
 
     protected override TlsAeadCipher CreateCipher_Aes_Gcm(TlsCryptoParameters cryptoParams, int cipherKeySize, int macSize) =>
         _useAesGcm && macSize == DotNetAeadCipherImpl.TagSize
