@@ -17,6 +17,11 @@ namespace TlsShutdown;
 /// bounded: the transport is read only when no decrypted data is waiting, at most <c>32 KiB</c> at a time. Buffers
 /// are rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> only while data is in flight: a zero-byte read
 /// waits for the transport with no buffer (as SslStream's does), so an idle connection holds none.
+/// A read never waits for a write: what the engine sends by itself (alerts, KeyUpdate answers) goes out when the
+/// transport is free. TLS 1.3 close_notify ends one direction only (RFC 8446 §6.1): after the peer's, reads return
+/// 0 and writes go on until the application closes its own direction; in TLS 1.2 the peer's close_notify is
+/// answered at once (RFC 5246 §7.2.1). Records without application data are limited
+/// (<see cref="MaxRecordsWithoutApplicationData"/>).
 /// <see cref="Dispose(bool)"/> sends no close_notify (as with SslStream); close with
 /// <see cref="GracefulTlsClose.CloseAsync(TlsEngineStream, TlsCloseOptions?, CancellationToken)"/> or
 /// <see cref="ShutdownAsync(CancellationToken)"/>.
