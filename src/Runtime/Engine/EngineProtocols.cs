@@ -25,6 +25,9 @@ internal interface IEngineProtocol
 
     /// <summary>Queues our close_notify unless it was queued before; the connection stays open for reading.</summary>
     void SendCloseNotify();
+
+    /// <summary>Releases the capacity of the engine's empty queues (<see cref="EngineQueues"/>): the connection is going idle.</summary>
+    void TrimBuffers();
 }
 
 /// <summary>BouncyCastle's client protocol in non-blocking mode, with half-close.</summary>
@@ -43,6 +46,8 @@ internal sealed class EngineClientProtocol : TlsClientProtocol, IEngineProtocol
     public int HandshakeState => m_connectionState;
 
     public void SendCloseNotify() => RaiseAlertWarning(AlertDescription.close_notify, "Connection closed");
+
+    public void TrimBuffers() => EngineQueues.Trim(this, m_outputBuffer, m_inputBuffers);
 
     protected override void RaiseAlertWarning(short alertDescription, string message)
     {
@@ -79,6 +84,8 @@ internal sealed class EngineServerProtocol : TlsServerProtocol, IEngineProtocol
     public int HandshakeState => m_connectionState;
 
     public void SendCloseNotify() => RaiseAlertWarning(AlertDescription.close_notify, "Connection closed");
+
+    public void TrimBuffers() => EngineQueues.Trim(this, m_outputBuffer, m_inputBuffers);
 
     protected override void RaiseAlertWarning(short alertDescription, string message)
     {

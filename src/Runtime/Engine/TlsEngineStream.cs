@@ -14,7 +14,9 @@ namespace TlsShutdown;
 /// </summary>
 /// <remarks>
 /// Our code owns every transport read and write: BouncyCastle only encrypts and decrypts in memory. Buffering is
-/// bounded: the transport is read only when no decrypted data is waiting, at most <c>32 KiB</c> at a time.
+/// bounded: the transport is read only when no decrypted data is waiting, at most <c>32 KiB</c> at a time. Buffers
+/// are rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> only while data is in flight: a zero-byte read
+/// waits for the transport with no buffer (as SslStream's does), so an idle connection holds none.
 /// A read never waits for a write: what the engine sends by itself (alerts, KeyUpdate answers) goes out when the
 /// transport is free. TLS 1.3 close_notify ends one direction only (RFC 8446 §6.1): after the peer's, reads return
 /// 0 and writes go on until the application closes its own direction; in TLS 1.2 the peer's close_notify is
@@ -71,13 +73,11 @@ public sealed class TlsEngineStream : Stream
     // ---- Guarded by _engineLock.
     private Exception? _failure;           // the first read failure (truncation, fatal alert, bad record): reads rethrow it
 
-    // ---- Owned by the one reader (or the handshake, before any reader).
-    private byte[]? _readBuffer;
+    // ---- Owned by the one reader (or the handshake, before any reader). Its transport buffer is rented per read.
     private RecordBoundaries _records;
     private int _recordsWithoutData;       // consecutive records with no application data and no handshake progress
 
-    // ---- Owned by the holder of _writeGate.
-    private byte[]? _outputBuffer;
+    // The holder of _writeGate rents the output buffer while it drains the engine's output.
 
     // Our direction: closed once our close_notify went out (ours, or the engine's TLS 1.2 answer to the peer's).
     private volatile bool _outputClosed;
@@ -399,15 +399,11 @@ public sealed class TlsEngineStream : Stream
         {
             throw new InvalidOperationException("This stream has already been authenticated, or an authentication is in progress.");
         }
-
-        _readBuffer = new byte[TransportReadSize];
-        _outputBuffer = new byte[OutputBufferSize];
     }
 
     private async Task HandshakeAsync(EngineCertificateValidator validator, CancellationToken cancellationToken)
     {
         TlsProtocol protocol = _engine!.Protocol;
-        byte[] readBuffer = _readBuffer!;
         while (true)
         {
             await FlushOutputAsync(cancellationToken).ConfigureAwait(false);
@@ -427,21 +423,30 @@ public sealed class TlsEngineStream : Stream
                 }
             }
 
-            int read = await _inner.ReadAsync(readBuffer, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new IOException("The transport ended during the TLS handshake.");
-            }
-
+            byte[] readBuffer = TransportBuffers.Rent(TransportReadSize);
+            int read = 0;
             try
             {
-                OfferRecords(readBuffer, read);
+                read = await _inner.ReadAsync(readBuffer.AsMemory(0, TransportReadSize), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new IOException("The transport ended during the TLS handshake.");
+                }
+
+                try
+                {
+                    OfferRecords(readBuffer, read);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    await TrySendAlertAsync().ConfigureAwait(false);
+                    string reason = validator.FailureReason ?? Describe(error);
+                    throw new AuthenticationException($"The TLS handshake failed: {reason}", validator.CallbackError ?? error);
+                }
             }
-            catch (Exception error) when (error is not OperationCanceledException)
+            finally
             {
-                await TrySendAlertAsync().ConfigureAwait(false);
-                string reason = validator.FailureReason ?? Describe(error);
-                throw new AuthenticationException($"The TLS handshake failed: {reason}", validator.CallbackError ?? error);
+                TransportBuffers.Return(readBuffer, read);
             }
         }
 
@@ -470,7 +475,6 @@ public sealed class TlsEngineStream : Stream
         {
             IEngineProtocol engine = _engine!;
             TlsProtocol protocol = engine.Protocol;
-            byte[] readBuffer = _readBuffer!;
             while (true)
             {
                 lock (_engineLock)
@@ -492,42 +496,65 @@ public sealed class TlsEngineStream : Stream
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                int read;
+
+                // The transport buffer is rented only once data is there to read; a dispose that races this read
+                // closes the transport, which ends the read, and the buffer goes back here, never elsewhere.
+                byte[]? readBuffer = null;
+                int read = 0;
                 try
                 {
-                    read = await TIo.ReadAsync(_inner, readBuffer, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception error) when (IsTransportFailure(error) && !IsTimeout(error) && !cancellationToken.IsCancellationRequested)
-                {
-                    throw Fail(new TlsTruncationException("The transport failed before the peer's close_notify: the data may have been truncated.", error));
-                }
-
-                if (read == 0)
-                {
-                    throw Fail(new TlsTruncationException());
-                }
-
-                try
-                {
-                    OfferRecords(readBuffer, read);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    Exception failure = Fail(error is RecordFloodException
-                        ? new IOException(error.Message, error)
-                        : new IOException($"The TLS connection failed: {Describe(error)}", error));
-                    SendEngineOutput();
-                    lock (_engineLock)
+                    try
                     {
-                        // Records before the bad one were authenticated and decrypted in the same offer: hand them
-                        // out first (the loop returns them), as when they had come in an earlier transport read.
-                        if (protocol.ApplicationDataAvailable > 0)
+                        if (buffer.IsEmpty)
                         {
-                            continue;
+                            // A zero-byte read waits for data with no buffer of ours, as SslStream's does, after
+                            // the engine trimmed its own queues: an idle connection then holds almost nothing.
+                            TrimEngineBuffers();
+                            await TIo.ReadAsync(_inner, Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                         }
+
+                        readBuffer = TransportBuffers.Rent(TransportReadSize);
+                        read = await TIo.ReadAsync(_inner, readBuffer.AsMemory(0, TransportReadSize), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception error) when (IsTransportFailure(error) && !IsTimeout(error) && !cancellationToken.IsCancellationRequested)
+                    {
+                        throw Fail(new TlsTruncationException("The transport failed before the peer's close_notify: the data may have been truncated.", error));
                     }
 
-                    throw failure;
+                    if (read == 0)
+                    {
+                        throw Fail(new TlsTruncationException());
+                    }
+
+                    try
+                    {
+                        OfferRecords(readBuffer, read);
+                    }
+                    catch (Exception error) when (error is not OperationCanceledException)
+                    {
+                        Exception failure = Fail(error is RecordFloodException
+                            ? new IOException(error.Message, error)
+                            : new IOException($"The TLS connection failed: {Describe(error)}", error));
+                        SendEngineOutput();
+                        lock (_engineLock)
+                        {
+                            // Records before the bad one were authenticated and decrypted in the same offer: hand them
+                            // out first (the loop returns them), as when they had come in an earlier transport read.
+                            if (protocol.ApplicationDataAvailable > 0)
+                            {
+                                continue;
+                            }
+                        }
+
+                        throw failure;
+                    }
+                }
+                finally
+                {
+                    if (readBuffer is not null)
+                    {
+                        TransportBuffers.Return(readBuffer, read);
+                    }
                 }
 
                 // An answer to the peer (our TLS 1.2 close_notify after its own, a KeyUpdate): sent without waiting.
@@ -631,40 +658,66 @@ public sealed class TlsEngineStream : Stream
         }
     }
 
+    /// <summary>Lets the engine drop the capacity of its queues that are empty (see <see cref="IEngineProtocol.TrimBuffers"/>).</summary>
+    private void TrimEngineBuffers()
+    {
+        lock (_engineLock)
+        {
+            _engine!.TrimBuffers();
+        }
+    }
+
     /// <summary>Writes all of the engine's pending output to the transport; the caller holds the write gate.</summary>
     private async ValueTask DrainOutputLockedAsync<TIo>(CancellationToken cancellationToken)
         where TIo : struct, ITransportIo
     {
         IEngineProtocol engine = _engine!;
         TlsProtocol protocol = engine.Protocol;
-        byte[] output = _outputBuffer!;
-        while (true)
+
+        // Rented only when there is output, returned when it has all gone out (or the transport failed).
+        byte[]? output = null;
+        try
         {
-            int count;
-            lock (_engineLock)
+            while (true)
             {
-                count = protocol.ReadOutput(output, 0, output.Length);
-                if (_outputClosed)
+                int count = 0;
+                lock (_engineLock)
                 {
-                    // After our close_notify nothing more may be sent (the engine may still answer a key update).
-                    while (protocol.ReadOutput(output, 0, output.Length) > 0)
+                    if (protocol.GetAvailableOutputBytes() > 0)
                     {
+                        output ??= TransportBuffers.Rent(OutputBufferSize);
+                        count = protocol.ReadOutput(output, 0, OutputBufferSize);
                     }
 
-                    count = 0;
+                    if (_outputClosed)
+                    {
+                        // After our close_notify nothing more may be sent (the engine may still answer a key update).
+                        while (count > 0 && protocol.ReadOutput(output!, 0, OutputBufferSize) > 0)
+                        {
+                        }
+
+                        count = 0;
+                    }
+                    else if (count == 0 && engine.CloseNotifySent)
+                    {
+                        _outputClosed = true;
+                    }
                 }
-                else if (count == 0 && engine.CloseNotifySent)
+
+                if (count == 0)
                 {
-                    _outputClosed = true;
+                    return;
                 }
-            }
 
-            if (count == 0)
+                await TIo.WriteAsync(_inner, output!.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (output is not null)
             {
-                return;
+                TransportBuffers.Return(output, 0);
             }
-
-            await TIo.WriteAsync(_inner, output.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
         }
     }
 
