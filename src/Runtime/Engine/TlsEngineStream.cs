@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Tls;
 using TlsShutdown.Engine;
+using TlsShutdown.Handshakes;
 
 namespace TlsShutdown;
 
@@ -133,6 +134,18 @@ public sealed class TlsEngineStream : Stream
 
     internal bool IsClosedForClose => _disposed != 0;
 
+    /// <summary>Whether the handshake resumed an earlier session (false before it completed).</summary>
+    internal bool IsResumedSession
+    {
+        get
+        {
+            lock (_engineLock)
+            {
+                return _authenticated && _engine!.EngineContext.SecurityParameters.IsResumedSession;
+            }
+        }
+    }
+
     /// <summary>Runs the TLS handshake as a client.</summary>
     /// <param name="options">Honoured: TargetHost (SNI and name check), RemoteCertificateValidationCallback,
     /// EnabledSslProtocols, ApplicationProtocols, ClientCertificates/ClientCertificateContext,
@@ -142,7 +155,11 @@ public sealed class TlsEngineStream : Stream
     /// <exception cref="NotSupportedException">An option TlsEngineStream cannot honour was set.</exception>
     /// <exception cref="AuthenticationException">The handshake failed (certificate refused, protocol error, fatal alert).</exception>
     /// <exception cref="IOException">The transport failed or ended during the handshake.</exception>
-    public Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken = default)
+    public Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken = default) =>
+        AuthenticateAsClientAsync(options, deadline: null, cancellationToken);
+
+    /// <summary>The client handshake; <paramref name="deadline"/> is <see cref="TlsHandshake"/>'s time limit, for the metrics.</summary>
+    internal Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, HandshakeDeadline? deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         StartAuthentication();
@@ -154,7 +171,8 @@ public sealed class TlsEngineStream : Stream
             protocol.Connect(client);
         }
 
-        return HandshakeAsync(client.Validator, cancellationToken);
+        HandshakeRecording recording = HandshakeRecording.Start(nameof(TlsEngineStream), isServer: false);
+        return EngineHandshakeMetrics.RecordAsync(this, recording, HandshakeAsync(client.Validator, cancellationToken), client.Validator, deadline);
     }
 
     /// <summary>Runs the TLS handshake as a server.</summary>
@@ -166,7 +184,11 @@ public sealed class TlsEngineStream : Stream
     /// <exception cref="NotSupportedException">An option TlsEngineStream cannot honour was set.</exception>
     /// <exception cref="AuthenticationException">The handshake failed (certificate refused, protocol error, fatal alert).</exception>
     /// <exception cref="IOException">The transport failed or ended during the handshake.</exception>
-    public Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken = default)
+    public Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken = default) =>
+        AuthenticateAsServerAsync(options, deadline: null, cancellationToken);
+
+    /// <summary>The server handshake; <paramref name="deadline"/> is <see cref="TlsHandshake"/>'s time limit, for the metrics.</summary>
+    internal Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, HandshakeDeadline? deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         StartAuthentication();
@@ -178,7 +200,8 @@ public sealed class TlsEngineStream : Stream
             protocol.Accept(server);
         }
 
-        return HandshakeAsync(server.Validator, cancellationToken);
+        HandshakeRecording recording = HandshakeRecording.Start(nameof(TlsEngineStream), isServer: true);
+        return EngineHandshakeMetrics.RecordAsync(this, recording, HandshakeAsync(server.Validator, cancellationToken), server.Validator, deadline);
     }
 
     /// <summary>
