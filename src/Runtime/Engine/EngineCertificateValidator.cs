@@ -44,6 +44,9 @@ internal sealed class EngineCertificateValidator
     /// <summary>Why the last validation failed, for the handshake's exception.</summary>
     public string? FailureReason { get; private set; }
 
+    /// <summary>The exception the application's validation callback threw, if it threw.</summary>
+    public Exception? CallbackError { get; private set; }
+
     /// <summary>Validates <paramref name="certificate"/>; a refusal ends the handshake with a bad_certificate alert.</summary>
     /// <exception cref="TlsFatalAlert">The certificate was refused.</exception>
     public void Validate(Certificate? certificate)
@@ -123,6 +126,9 @@ internal sealed class EngineCertificateValidator
         }
         catch (Exception error)
         {
+            // The engine answers with bad_certificate; the application's exception becomes the inner exception of
+            // the AuthenticationException the handshake throws.
+            CallbackError = error;
             Refuse($"The RemoteCertificateValidationCallback threw: {error.Message}");
             throw;
         }

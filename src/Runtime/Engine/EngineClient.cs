@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -43,7 +44,7 @@ internal sealed class EngineClient : DefaultTlsClient
 
         ProtocolVersion[] versions = EngineProtocolVersions.From(options.EnabledSslProtocols);
         string? host = options.TargetHost;
-        string? sni = string.IsNullOrEmpty(host) || IPAddress.TryParse(host, out _) ? null : host.TrimEnd('.');
+        string? sni = SniName(host);
 
         EngineCredentials? credentials = null;
         if (options.ClientCertificateContext is { } context)
@@ -65,6 +66,28 @@ internal sealed class EngineClient : DefaultTlsClient
             options.CertificateChainPolicy,
             peerIsServer: true);
         return new EngineClient(versions, sni, EngineApplicationProtocols.From(options.ApplicationProtocols), validator, credentials);
+    }
+
+    /// <summary>
+    /// The server_name to send for <paramref name="host"/>, as SslStream sends it: without the trailing dot, in its
+    /// IDN (punycode) form. None for an IP address, or a name with no usable ASCII form (such as ".").
+    /// </summary>
+    internal static string? SniName(string? host)
+    {
+        string name = host?.TrimEnd('.') ?? string.Empty;
+        if (name.Length == 0 || IPAddress.TryParse(name, out _))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new IdnMapping().GetAscii(name);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     protected override ProtocolVersion[] GetSupportedVersions() => _versions;
