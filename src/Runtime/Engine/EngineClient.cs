@@ -92,6 +92,12 @@ internal sealed class EngineClient : DefaultTlsClient
 
     protected override ProtocolVersion[] GetSupportedVersions() => _versions;
 
+    public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause) =>
+        EngineEvents.AlertSent(alertLevel, alertDescription);
+
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
+        EngineEvents.AlertReceived(alertLevel, alertDescription);
+
     protected override IList<ServerName>? GetSniServerNames() =>
         _sniName is null ? null : [new ServerName(NameType.host_name, Encoding.ASCII.GetBytes(_sniName))];
 

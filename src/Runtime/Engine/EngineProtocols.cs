@@ -25,6 +25,9 @@ internal interface IEngineProtocol
 
     /// <summary>Queues our close_notify unless it was queued before; the connection stays open for reading.</summary>
     void SendCloseNotify();
+
+    /// <summary>KeyUpdates and renegotiation requests, counted; the alerts are counted by the peer classes.</summary>
+    EngineEvents Events { get; }
 }
 
 /// <summary>BouncyCastle's client protocol in non-blocking mode, with half-close.</summary>
@@ -50,6 +53,26 @@ internal sealed class EngineClientProtocol : TlsClientProtocol, IEngineProtocol
         {
             base.RaiseAlertWarning(alertDescription, message);
         }
+    }
+
+    public EngineEvents Events { get; } = new();
+
+    protected override void Receive13KeyUpdate(MemoryStream buf)
+    {
+        base.Receive13KeyUpdate(buf);
+        EngineEvents.KeyUpdateReceived();
+    }
+
+    protected override void Send13KeyUpdate(bool updateRequested)
+    {
+        base.Send13KeyUpdate(updateRequested);
+        EngineEvents.KeyUpdateSent();
+    }
+
+    protected override void RefuseRenegotiation()
+    {
+        Events.OnRenegotiationRefused();
+        base.RefuseRenegotiation();
     }
 
     protected override void HandleAlertWarningMessage(short alertDescription)
@@ -86,6 +109,26 @@ internal sealed class EngineServerProtocol : TlsServerProtocol, IEngineProtocol
         {
             base.RaiseAlertWarning(alertDescription, message);
         }
+    }
+
+    public EngineEvents Events { get; } = new();
+
+    protected override void Receive13KeyUpdate(MemoryStream buf)
+    {
+        base.Receive13KeyUpdate(buf);
+        EngineEvents.KeyUpdateReceived();
+    }
+
+    protected override void Send13KeyUpdate(bool updateRequested)
+    {
+        base.Send13KeyUpdate(updateRequested);
+        EngineEvents.KeyUpdateSent();
+    }
+
+    protected override void RefuseRenegotiation()
+    {
+        Events.OnRenegotiationRefused();
+        base.RefuseRenegotiation();
     }
 
     protected override void HandleAlertWarningMessage(short alertDescription)

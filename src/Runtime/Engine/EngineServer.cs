@@ -91,6 +91,12 @@ internal sealed class EngineServer : DefaultTlsServer
 
     protected override ProtocolVersion[] GetSupportedVersions() => _versions;
 
+    public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause) =>
+        EngineEvents.AlertSent(alertLevel, alertDescription);
+
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
+        EngineEvents.AlertReceived(alertLevel, alertDescription);
+
     protected override IList<ProtocolName>? GetProtocolNames() => _protocolNames;
 
     // Only the suites our key can serve (DefaultTlsServer lists no ECDSA suites, and a suite for the other key

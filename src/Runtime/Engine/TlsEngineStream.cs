@@ -750,7 +750,7 @@ public sealed class TlsEngineStream : Stream
     {
         lock (_engineLock)
         {
-            _failure ??= error;
+            _failure ??= _engine?.Events.Explain(error) ?? error;
             return _failure;
         }
     }
