@@ -37,6 +37,19 @@ internal static class Stubs
                 public static TlsCloseResult Close(TlsEngineStream stream, TlsCloseOptions? options = null) => throw null!;
             }
 
+            public static class TlsHandshake
+            {
+                public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+                public static Task AuthenticateAsClientAsync(SslStream stream, SslClientAuthenticationOptions options, TimeSpan? timeout = null, CancellationToken cancellationToken = default) => Task.CompletedTask;
+                public static Task AuthenticateAsServerAsync(SslStream stream, SslServerAuthenticationOptions options, TimeSpan? timeout = null, CancellationToken cancellationToken = default) => Task.CompletedTask;
+                public static Task AuthenticateAsClientAsync(TlsEngineStream stream, SslClientAuthenticationOptions options, TimeSpan? timeout = null, CancellationToken cancellationToken = default) => Task.CompletedTask;
+                public static Task AuthenticateAsServerAsync(TlsEngineStream stream, SslServerAuthenticationOptions options, TimeSpan? timeout = null, CancellationToken cancellationToken = default) => Task.CompletedTask;
+                public static void AuthenticateAsClient(SslStream stream, SslClientAuthenticationOptions options, TimeSpan? timeout = null) { }
+                public static void AuthenticateAsServer(SslStream stream, SslServerAuthenticationOptions options, TimeSpan? timeout = null) { }
+                public static void AuthenticateAsClient(TlsEngineStream stream, SslClientAuthenticationOptions options, TimeSpan? timeout = null) { }
+                public static void AuthenticateAsServer(TlsEngineStream stream, SslServerAuthenticationOptions options, TimeSpan? timeout = null) { }
+            }
+
             public sealed class TlsEngineStream : Stream
             {
                 public TlsEngineStream(Stream innerStream, bool leaveInnerStreamOpen = false) { }
