@@ -16,6 +16,11 @@ namespace TlsShutdown;
 /// <remarks>
 /// Our code owns every transport read and write: BouncyCastle only encrypts and decrypts in memory. Buffering is
 /// bounded: the transport is read only when no decrypted data is waiting, at most <c>32 KiB</c> at a time.
+/// A read never waits for a write: what the engine sends by itself (alerts, KeyUpdate answers) goes out when the
+/// transport is free. TLS 1.3 close_notify ends one direction only (RFC 8446 §6.1): after the peer's, reads return
+/// 0 and writes go on until the application closes its own direction; in TLS 1.2 the peer's close_notify is
+/// answered at once (RFC 5246 §7.2.1). Records without application data are limited
+/// (<see cref="MaxRecordsWithoutApplicationData"/>).
 /// <see cref="Dispose(bool)"/> sends no close_notify (as with SslStream); close with
 /// <see cref="GracefulTlsClose.CloseAsync(TlsEngineStream, TlsCloseOptions?, CancellationToken)"/> or
 /// <see cref="ShutdownAsync(CancellationToken)"/>.
