@@ -194,8 +194,13 @@ public sealed class TlsEngineStream : Stream
         }
     }
 
-    /// <summary>Whether the handshake resumed an earlier session (false before it completed).</summary>
-    internal bool IsResumedSession
+    /// <summary>
+    /// Whether the handshake resumed an earlier TLS 1.2 session (an abbreviated handshake: no certificates, no key
+    /// exchange); false before the handshake completed. Resumption follows <see cref="SslClientAuthenticationOptions.AllowTlsResume"/>
+    /// and <see cref="SslServerAuthenticationOptions.AllowTlsResume"/> (on by default, as for SslStream). TLS 1.3
+    /// handshakes are always full: BouncyCastle 2.7 neither uses nor issues TLS 1.3 session tickets.
+    /// </summary>
+    public bool IsResumedSession
     {
         get
         {

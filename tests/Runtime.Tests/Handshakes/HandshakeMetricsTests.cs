@@ -58,6 +58,19 @@ public sealed class HandshakeMetricsTests : IDisposable
         AssertActiveBalanced(EngineType, expectedPerRole: 1);
     }
 
+    [Fact]
+    public async Task A_resumed_TlsEngineStream_handshake_is_tagged_resumed()
+    {
+        SslClientAuthenticationOptions client = Engine.EngineResumptionTests.ClientOptions(SslProtocols.Tls12);
+        SslServerAuthenticationOptions server = TestTls.ServerOptions(SslProtocols.Tls12);
+        await Engine.EngineResumptionTests.HandshakeAsync(client, server, engineClient: true, engineServer: true);
+        await Engine.EngineResumptionTests.HandshakeAsync(client, server, engineClient: true, engineServer: true);
+
+        Assert.Equal(
+            ["False", "False", "True", "True"],
+            Durations().Select(m => m[TlsShutdownMetrics.ResumedTag]?.ToString()!).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(All), MemberType = typeof(HandshakeCalls))]
     public async Task A_timeout_is_recorded_as_timeout(string streamType, SslProtocols protocol, bool sync)
