@@ -128,5 +128,8 @@ internal sealed class NoisyServer : IAsyncDisposable
         public void SendEmptyRecord() => SafeWriteRecord(ContentType.application_data, TlsUtilities.EmptyBytes, 0, 0);
 
         public void SendWarning(short description) => RaiseAlertWarning(description, "test");
+
+        /// <summary>A TLS 1.3 KeyUpdate that does not ask the client to update its own keys.</summary>
+        public void SendKeyUpdate() => Send13KeyUpdate(updateRequested: false);
     }
 }
