@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -11,14 +10,11 @@ namespace TlsShutdown.Analyzers.Analysis;
 /// The flow-sensitive half: a worklist over the control-flow graph tracking each connection's state
 /// (authenticated, shut down, closed, escaped...). Only normal paths count: catch blocks start in the
 /// Error state, and a finally block is entered only from the branches that leave its try normally, so
-/// a using's disposal after a failed handshake is never reported. Findings are collected in a last
-/// pass over the fixed point.
+/// a using's disposal after a failed handshake is never reported. A last pass over the fixed point
+/// records the <see cref="Site"/>s (closes, handshakes, reads...) with the state before each; the rules decide.
 /// </summary>
 internal sealed class ConnectionFlow
 {
-    private const ushort NotReportable =
-        FlowState.Closed | FlowState.Shutdown | FlowState.Graceful | FlowState.Escaped | FlowState.Abortive | FlowState.Error;
-
     private static readonly HashSet<string> StoringMethods = new()
     {
         "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Enqueue", "TryEnqueue", "Push", "Insert", "Set", "SetResult",
@@ -28,25 +24,25 @@ internal sealed class ConnectionFlow
     private readonly ConnectionModel _model;
     private readonly TaskUse _tasks;
     private readonly TlsTypes _types;
-    private readonly FindingSink _sink;
+    private readonly List<Site> _sites;
     private readonly int _count;
 
-    private ConnectionFlow(ConnectionModel model, FindingSink sink)
+    private ConnectionFlow(ConnectionModel model, List<Site> sites)
     {
         _model = model;
         _types = model.Types;
         _tasks = new TaskUse(model.Types, model.Operations);
-        _sink = sink;
+        _sites = sites;
         _count = model.ConnectionCount;
     }
 
     /// <summary>Analyzes a graph and, recursively, its lambdas and local functions.</summary>
-    public static void Analyze(ConnectionModel model, ClassFacts facts, FindingSink sink)
+    public static void Analyze(ConnectionModel model, ClassFacts facts, List<Site> sites)
     {
-        new ConnectionFlow(model, sink).Run();
+        new ConnectionFlow(model, sites).Run();
         foreach (var nested in model.NestedGraphs)
         {
-            Analyze(ConnectionModel.Build(nested, model.Types, facts, model), facts, sink);
+            Analyze(ConnectionModel.Build(nested, model.Types, facts, model), facts, sites);
         }
     }
 
@@ -288,8 +284,9 @@ internal sealed class ConnectionFlow
             }
         }
 
-        if (report) CheckCallShape(invocation, receiver);
-        if (Track(receiver) is not { } binding) return;
+        var tracked = Track(receiver);
+        if (report) RecordCallShape(invocation, receiver, tracked, state);
+        if (tracked is not { } binding) return;
 
         var connection = _model.GetConnection(binding.Connection);
         int id = connection.Id;
@@ -298,7 +295,6 @@ internal sealed class ConnectionFlow
             case Role.Tls:
                 if (IsHandshake(name, connection.Kind))
                 {
-                    if (report) CheckSyncHandshake(invocation, connection);
                     state.Set(id, FlowState.Authenticated);
                 }
                 else if (name == "ShutdownAsync")
@@ -311,16 +307,16 @@ internal sealed class ConnectionFlow
                 }
                 else if (name is "CopyTo" or "CopyToAsync")
                 {
-                    if (report && connection.Kind == TlsKind.SslStream) Add(Descriptors.Tls007TruncationProneRead, invocation, name);
+                    if (report) Record(SiteKind.ReadToEnd, invocation, connection, binding.Role, state);
                 }
                 else if (IsRead(name))
                 {
-                    if (report) CheckPeerCloseWait(invocation, connection, state);
+                    if (report) Record(SiteKind.Read, invocation, connection, binding.Role, state);
                     state.Set(id, FlowState.Authenticated);
                 }
                 else if (IsWrite(name, binding.Role))
                 {
-                    if (report) CheckWriteAfterShutdown(invocation, connection, state);
+                    if (report) Record(SiteKind.Write, invocation, connection, binding.Role, state);
                     state.Set(id, FlowState.Authenticated);
                 }
 
@@ -332,15 +328,15 @@ internal sealed class ConnectionFlow
                 }
                 else if (name is "ReadToEnd" or "ReadToEndAsync")
                 {
-                    if (report && connection.Kind == TlsKind.SslStream) Add(Descriptors.Tls007TruncationProneRead, invocation, name);
+                    if (report) Record(SiteKind.ReadToEnd, invocation, connection, binding.Role, state);
                 }
                 else if (IsRead(name))
                 {
-                    if (report) CheckPeerCloseWait(invocation, connection, state);
+                    if (report) Record(SiteKind.Read, invocation, connection, binding.Role, state);
                 }
                 else if (IsWrite(name, binding.Role))
                 {
-                    if (report) CheckWriteAfterShutdown(invocation, connection, state);
+                    if (report) Record(SiteKind.Write, invocation, connection, binding.Role, state);
                 }
 
                 break;
@@ -362,7 +358,7 @@ internal sealed class ConnectionFlow
         }
     }
 
-    private static bool IsHandshake(string name, TlsKind kind) =>
+    public static bool IsHandshake(string name, TlsKind kind) =>
         name.StartsWith("AuthenticateAs", System.StringComparison.Ordinal) || name == "NegotiateClientCertificateAsync"
         || (kind == TlsKind.BouncyCastle && name is "Connect" or "Accept");
 
@@ -380,6 +376,23 @@ internal sealed class ConnectionFlow
         && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: true }
         && creation.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 };
 
+    /// <summary>Handshakes and shutdowns are recorded by the receiver's type, tracked or not (TLS003/TLS004/TLS005 judge the call's shape).</summary>
+    private void RecordCallShape(IInvocationOperation invocation, IOperation? receiver, Binding? tracked, FlowState state)
+    {
+        var kind = _types.KindOf(receiver?.Type);
+        if (kind is TlsKind.None or TlsKind.BouncyCastle) return;
+        var name = invocation.TargetMethod.Name;
+        var connection = tracked is { Role: Role.Tls } binding ? _model.GetConnection(binding.Connection) : null;
+        if (name == "ShutdownAsync")
+        {
+            Record(SiteKind.Shutdown, invocation, connection, Role.Tls, state);
+        }
+        else if (IsHandshake(name, kind))
+        {
+            Record(SiteKind.Handshake, invocation, connection, Role.Tls, state);
+        }
+    }
+
     private void Close(IInvocationOperation invocation, Connection connection, Role role, FlowState state, bool report)
     {
         int id = connection.Id;
@@ -390,112 +403,16 @@ internal sealed class ConnectionFlow
             return;
         }
 
-        if (report && IsReportableClose(connection, state))
-        {
-            if (connection.Kind == TlsKind.BouncyCastle)
-            {
-                Add(Descriptors.Tls008BouncyCastleTransportClosedFirst, invocation, Describe(invocation));
-            }
-            else
-            {
-                AddClose(invocation, connection);
-            }
-        }
-
+        if (report) Record(SiteKind.Close, invocation, connection, role, state);
         state.Set(id, FlowState.Closed);
     }
 
-    private static bool IsReportableClose(Connection connection, FlowState state) =>
-        !state.MayHave(connection.Id, NotReportable)
-        && !connection.Captured
-        && !connection.ClassShutsDown
-        && !connection.SelfClosing
-        && (connection.Origin != Origin.Created || state.MayHave(connection.Id, FlowState.Authenticated));
-
-    /// <summary>TLS003/TLS004/TLS005: the shape of a single call, whatever the connection's state.</summary>
-    private void CheckCallShape(IInvocationOperation invocation, IOperation? receiver)
+    /// <summary>Records a site with the connection's state before the call.</summary>
+    private void Record(SiteKind kind, IInvocationOperation invocation, Connection? connection, Role role, FlowState? state)
     {
-        var kind = _types.KindOf(receiver?.Type);
-        if (kind is TlsKind.None or TlsKind.BouncyCastle) return;
-        var name = invocation.TargetMethod.Name;
-        if (name == "ShutdownAsync" && kind == TlsKind.SslStream)
-        {
-            switch (_tasks.Classify(invocation))
-            {
-                case TaskUseKind.Awaited or TaskUseKind.Blocked:
-                    Add(Descriptors.Tls003UnboundedShutdown, invocation, name);
-                    break;
-                case TaskUseKind.Dropped:
-                    Add(Descriptors.Tls004ShutdownNotAwaited, invocation, name);
-                    break;
-            }
-        }
-        else if (name.EndsWith("Async", System.StringComparison.Ordinal) && IsHandshake(name, kind))
-        {
-            if (!_tasks.IsRealToken(_tasks.TokenArgument(invocation))
-                && _tasks.Classify(invocation) is TaskUseKind.Awaited or TaskUseKind.Blocked or TaskUseKind.Dropped)
-            {
-                Add(Descriptors.Tls005UnboundedHandshake, invocation, name);
-            }
-        }
+        var receiverKind = _types.KindOf((invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null))?.Type);
+        ushort may = connection is null || state is null ? (ushort)0 : state.May[connection.Id];
+        ushort must = connection is null || state is null ? (ushort)0 : state.Must[connection.Id];
+        _sites.Add(new Site(kind, invocation, receiverKind, connection, role, may, must, _tasks, _types));
     }
-
-    /// <summary>The synchronous handshake is bounded only by a read timeout on the stream or its transport.</summary>
-    private void CheckSyncHandshake(IInvocationOperation invocation, Connection connection)
-    {
-        var name = invocation.TargetMethod.Name;
-        if (name.EndsWith("Async", System.StringComparison.Ordinal) || connection.Kind != TlsKind.SslStream) return;
-        if (connection.Origin is Origin.Created or Origin.Field && !connection.HasReadTimeout)
-        {
-            Add(Descriptors.Tls005UnboundedHandshake, invocation, name);
-        }
-    }
-
-    private void CheckPeerCloseWait(IInvocationOperation invocation, Connection connection, FlowState state)
-    {
-        if (!state.MayHave(connection.Id, FlowState.Shutdown) || state.MayHave(connection.Id, FlowState.Graceful | FlowState.Closed)) return;
-        var name = invocation.TargetMethod.Name;
-        bool bounded = name.EndsWith("Async", System.StringComparison.Ordinal)
-            ? _tasks.IsRealToken(_tasks.TokenArgument(invocation)) || _tasks.Classify(invocation) is TaskUseKind.Bounded or TaskUseKind.Unknown
-            : connection.HasReadTimeout;
-        if (!bounded) Add(Descriptors.Tls002UnboundedPeerCloseWait, invocation, name);
-    }
-
-    private void CheckWriteAfterShutdown(IInvocationOperation invocation, Connection connection, FlowState state)
-    {
-        if (state.MustHave(connection.Id, FlowState.Shutdown) && !state.MayHave(connection.Id, FlowState.Graceful | FlowState.Closed))
-        {
-            Add(Descriptors.Tls006WriteAfterShutdown, invocation, invocation.TargetMethod.Name);
-        }
-    }
-
-    private void Add(DiagnosticDescriptor descriptor, IInvocationOperation invocation, string argument) =>
-        _sink.Add(descriptor, CloseSyntax.ExplicitLocation(invocation.Syntax), ImmutableDictionary<string, string?>.Empty, argument);
-
-    private void AddClose(IInvocationOperation invocation, Connection connection)
-    {
-        bool isUsing = invocation.IsImplicit && CloseSyntax.UsingLocation(invocation.Syntax) is not null;
-        var location = isUsing ? CloseSyntax.UsingLocation(invocation.Syntax)! : CloseSyntax.ExplicitLocation(invocation.Syntax);
-        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-        properties[FindingProperties.Using] = isUsing ? "true" : "false";
-        properties[FindingProperties.Kind] = connection.Kind.ToString();
-        if (connection.StreamSymbol is { } symbol)
-        {
-            properties[FindingProperties.Stream] = symbol.Name;
-            if (!_types.IsTls(TypeOf(symbol))) properties[FindingProperties.CastTo] = connection.Kind.ToString();
-        }
-
-        _sink.Add(Descriptors.Tls001CloseWithoutShutdown, location, properties.ToImmutable(), isUsing ? "using" : Describe(invocation));
-    }
-
-    private static string Describe(IInvocationOperation invocation) =>
-        invocation.IsImplicit ? invocation.TargetMethod.Name : CloseSyntax.ExplicitText(invocation.Syntax);
-
-    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
-    {
-        ILocalSymbol l => l.Type,
-        IParameterSymbol p => p.Type,
-        IFieldSymbol f => f.Type,
-        _ => null,
-    };
 }

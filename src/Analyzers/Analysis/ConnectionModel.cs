@@ -411,7 +411,7 @@ internal sealed class ConnectionModel
         {
             if (pair.Value.Role != Role.Tls || pair.Key is not ISymbol symbol) continue;
             var connection = GetConnection(pair.Value.Connection);
-            connection.SelfClosing |= _types.ClosesGracefully(TypeOf(symbol));
+            connection.SelfClosing |= _types.ClosesGracefully(TlsTypes.TypeOf(symbol));
             var type = symbol switch
             {
                 ILocalSymbol l => l.Type,
@@ -419,7 +419,7 @@ internal sealed class ConnectionModel
                 IFieldSymbol f => f.Type,
                 _ => null,
             };
-            if (connection.StreamSymbol is null || (_types.IsTls(type) && !_types.IsTls(TypeOf(connection.StreamSymbol))))
+            if (connection.StreamSymbol is null || (_types.IsTls(type) && !_types.IsTls(TlsTypes.TypeOf(connection.StreamSymbol))))
             {
                 connection.StreamSymbol = symbol;
             }
@@ -484,12 +484,4 @@ internal sealed class ConnectionModel
 
     private static bool IsFiniteTimeout(IOperation value) =>
         value.ConstantValue is not { HasValue: true, Value: int v } || v > 0;
-
-    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
-    {
-        ILocalSymbol l => l.Type,
-        IParameterSymbol p => p.Type,
-        IFieldSymbol f => f.Type,
-        _ => null,
-    };
 }
