@@ -55,7 +55,10 @@ internal sealed class ConnectionFlow
         var continuations = new Dictionary<ControlFlowRegion, HashSet<(ControlFlowBranch Branch, int Index)>>();
         int count = _model.ConnectionCount;
 
-        input[0] = FlowState.Uniform(count, i => _model.GetConnection(i).Origin == Origin.Created ? (ushort)0 : FlowState.Authenticated);
+        // A connection this method creates (or stores into its field) is not live before that; one it was given is.
+        input[0] = FlowState.Uniform(count, i => _model.GetConnection(i) is { Origin: not Origin.Created, EstablishedHere: false }
+            ? (ushort)(FlowState.Authenticated | FlowState.Pending)
+            : (ushort)0);
         Enqueue(0);
         foreach (var region in Regions(_model.Graph.Root))
         {
@@ -107,6 +110,7 @@ internal sealed class ConnectionFlow
         void Follow(BasicBlock block, ControlFlowBranch? branch, FlowState state)
         {
             if (branch is null) return;
+            state = BranchFacts.Narrow(block, branch, state, Track, _model);
             if (branch.FinallyRegions.Length > 0)
             {
                 AddContinuation(branch.FinallyRegions[0], branch, 0);
@@ -163,6 +167,20 @@ internal sealed class ConnectionFlow
         return null;
     }
 
+    /// <summary>The connection is in use: authenticated, and live unless some path already ended it.</summary>
+    private static void Live(FlowState state, int id)
+    {
+        if (!state.MayHave(id, FlowState.Ending)) state.Set(id, FlowState.Pending);
+        state.Set(id, FlowState.Authenticated);
+    }
+
+    /// <summary>Shut down, closed, given away or aborted: no longer live on this path.</summary>
+    private static void End(FlowState state, int id, ushort flags)
+    {
+        state.Set(id, flags);
+        state.Clear(id, FlowState.Pending);
+    }
+
     /// <summary>Resolves a value to a connection known when the flow pass started (the model creates none later, but be safe).</summary>
     private Binding? Track(IOperation? operation) =>
         _model.Resolve(operation) is { } binding && binding.Connection < _count ? binding : null;
@@ -215,7 +233,7 @@ internal sealed class ConnectionFlow
         // Handed to a constructor that keeps it: the new object owns the connection now.
         foreach (var argument in creation.Arguments)
         {
-            if (Track(argument.Value) is { Role: not Role.Transport } passed) state.Set(passed.Connection, FlowState.Escaped);
+            if (Track(argument.Value) is { Role: not Role.Transport } passed) state.Set(passed.Connection, FlowState.PassedOn);
         }
     }
 
@@ -223,7 +241,7 @@ internal sealed class ConnectionFlow
     {
         if (assignment.Target is IPropertyReferenceOperation { Property.Name: "LingerState" } linger && IsZeroLinger(assignment.Value))
         {
-            if (Track(linger.Instance) is { } abortive) state.Set(abortive.Connection, FlowState.Abortive);
+            if (Track(linger.Instance) is { } abortive) End(state, abortive.Connection, FlowState.Abortive);
             return;
         }
 
@@ -231,20 +249,20 @@ internal sealed class ConnectionFlow
         if (ConnectionModel.KeyOf(assignment.Target) is IFieldSymbol
             && OperationWalker.Unwrap(assignment.Value) is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation)
         {
-            if (Track(assignment.Value) is { Role: not Role.Transport } moved) state.Set(moved.Connection, FlowState.Escaped);
+            if (Track(assignment.Value) is { Role: not Role.Transport } moved) End(state, moved.Connection, FlowState.Escaped);
             return;
         }
 
         if (ConnectionModel.KeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
         {
             // Stored in a property, an array, another object: not ours to close any more.
-            if (Track(assignment.Value) is { Role: not Role.Transport } stored) state.Set(stored.Connection, FlowState.Escaped);
+            if (Track(assignment.Value) is { Role: not Role.Transport } stored) End(state, stored.Connection, FlowState.Escaped);
         }
     }
 
     private void Escape(FlowState state, IOperation value)
     {
-        if (Track(value) is { } escaped) state.Set(escaped.Connection, FlowState.Escaped);
+        if (Track(value) is { } escaped) End(state, escaped.Connection, FlowState.Escaped);
     }
 
     private void ApplyInvocation(IInvocationOperation invocation, FlowState state, bool report)
@@ -255,7 +273,7 @@ internal sealed class ConnectionFlow
         {
             if (invocation.Arguments.Length > 0 && Track(invocation.Arguments[0].Value) is { } graceful)
             {
-                state.Set(graceful.Connection, FlowState.Graceful | FlowState.Closed);
+                End(state, graceful.Connection, FlowState.Graceful | FlowState.Closed);
             }
 
             return;
@@ -275,12 +293,12 @@ internal sealed class ConnectionFlow
             if (Track(argument.Value) is not { } passed) continue;
             if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out || StoringMethods.Contains(name))
             {
-                state.Set(passed.Connection, FlowState.Escaped);
+                End(state, passed.Connection, FlowState.Escaped);
             }
             else if (passed.Role != Role.Transport)
             {
                 // Borrowed by a helper, which may well authenticate it.
-                state.Set(passed.Connection, FlowState.Authenticated);
+                Live(state, passed.Connection);
             }
         }
 
@@ -295,11 +313,11 @@ internal sealed class ConnectionFlow
             case Role.Tls:
                 if (IsHandshake(name, connection.Kind))
                 {
-                    state.Set(id, FlowState.Authenticated);
+                    Live(state, id);
                 }
                 else if (name == "ShutdownAsync")
                 {
-                    state.Set(id, FlowState.Shutdown | FlowState.Authenticated);
+                    End(state, id, FlowState.Shutdown | FlowState.Authenticated);
                 }
                 else if (name is "Dispose" or "DisposeAsync" or "Close")
                 {
@@ -312,12 +330,12 @@ internal sealed class ConnectionFlow
                 else if (IsRead(name))
                 {
                     if (report) Record(SiteKind.Read, invocation, connection, binding.Role, state);
-                    state.Set(id, FlowState.Authenticated);
+                    Live(state, id);
                 }
                 else if (IsWrite(name, binding.Role))
                 {
                     if (report) Record(SiteKind.Write, invocation, connection, binding.Role, state);
-                    state.Set(id, FlowState.Authenticated);
+                    Live(state, id);
                 }
 
                 break;
@@ -343,11 +361,11 @@ internal sealed class ConnectionFlow
             case Role.Transport:
                 if (name == "Close" && invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 })
                 {
-                    state.Set(id, FlowState.Abortive);
+                    End(state, id, FlowState.Abortive);
                 }
                 else if (name == "SetSocketOption" && invocation.Arguments.Any(a => IsZeroLinger(a.Value)))
                 {
-                    state.Set(id, FlowState.Abortive);
+                    End(state, id, FlowState.Abortive);
                 }
                 else if (name is "Dispose" or "DisposeAsync" or "Close" or "Shutdown" or "Disconnect" or "DisconnectAsync")
                 {
@@ -399,12 +417,12 @@ internal sealed class ConnectionFlow
         if ((connection.Kind == TlsKind.BouncyCastle || connection.SelfClosing) && role != Role.Transport)
         {
             // TlsProtocol.Close (and its stream's Dispose) sends close_notify itself.
-            state.Set(id, FlowState.Graceful | FlowState.Closed);
+            End(state, id, FlowState.Graceful | FlowState.Closed);
             return;
         }
 
         if (report) Record(SiteKind.Close, invocation, connection, role, state);
-        state.Set(id, FlowState.Closed);
+        End(state, id, FlowState.Closed);
     }
 
     /// <summary>Records a site with the connection's state before the call.</summary>

@@ -204,6 +204,7 @@ internal sealed class ConnectionModel
         if (ca.Kind == TlsKind.None) ca.Kind = cb.Kind;
         if (ca.FieldGroup < 0) ca.FieldGroup = cb.FieldGroup;
         ca.ClassShutsDown |= cb.ClassShutsDown;
+        ca.EstablishedHere |= cb.EstablishedHere;
         _changed = true;
 
         static int Rank(Origin origin) => origin switch
@@ -256,7 +257,9 @@ internal sealed class ConnectionModel
         {
             if (!_creations.TryGetValue(creation, out var id))
             {
-                id = NewConnection(Origin.Created, kind).Id;
+                var created = NewConnection(Origin.Created, kind);
+                created.EstablishedHere = true;
+                id = created.Id;
                 _creations[creation] = id;
             }
 

@@ -76,19 +76,21 @@ internal sealed class Site
 
     public bool MustHave(ushort flags) => (Must & flags) == flags;
 
-    private const ushort Ended =
-        FlowState.Closed | FlowState.Shutdown | FlowState.Graceful | FlowState.Escaped | FlowState.Abortive | FlowState.Error;
+    /// <summary>
+    /// Some normal path reaches the call with the connection live (authenticated, not shut down, closed, given
+    /// away, aborted or failed on that path), and nothing about the connection as a whole excuses it: the
+    /// method owns it alone, the class does not shut it down elsewhere, its type does not close gracefully
+    /// itself, no abortive close is configured for it. A transport handed on with its TLS stream is not ours.
+    /// </summary>
+    public bool ReachedLive =>
+        Connection is { Captured: false, ClassShutsDown: false, SelfClosing: false, AbortiveIntent: false }
+        && MayHave(FlowState.Pending)
+        && (Role != Role.Transport || !MayHave(FlowState.PassedOn));
 
     /// <summary>
-    /// The close ends a live connection that nothing shut down, on a normal path: on no path reaching it was
-    /// the connection already closed, shut down, given away, aborted on purpose or in error handling; the
-    /// method owns it alone; the class does not shut it down elsewhere; it was authenticated if created here.
+    /// An explicit close that ends a live connection on a normal path, which no path reaching it shut down,
+    /// closed, gave away or aborted: a shutdown on one path only is a deliberate choice the code made.
     /// </summary>
     public bool EndsLiveConnectionWithoutShutdown =>
-        Connection is { } connection
-        && !MayHave(Ended)
-        && !connection.Captured
-        && !connection.ClassShutsDown
-        && !connection.SelfClosing
-        && (connection.Origin != Origin.Created || MayHave(FlowState.Authenticated));
+        ReachedLive && !MayHave(FlowState.Shutdown | FlowState.Graceful | FlowState.Closed | FlowState.Escaped | FlowState.Abortive);
 }
