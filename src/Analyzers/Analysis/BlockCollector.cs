@@ -54,7 +54,7 @@ internal sealed class BlockCollector
     private CollectedBlock? Collect(OperationBlockAnalysisContext context, IOperation block)
     {
         bool touchesTls = false;
-        HashSet<IFieldSymbol>? fields = null;
+        HashSet<ISymbol>? fields = null;
         Walk(block);
         if (!touchesTls && fields is null) return null;
 
@@ -63,7 +63,7 @@ internal sealed class BlockCollector
         var graph = touchesTls ? context.GetControlFlowGraph(block) : null;
         var root = block;
         while (root.Parent is not null) root = root.Parent;
-        return new CollectedBlock(root, graph, touchesTls, (IReadOnlyCollection<IFieldSymbol>?)fields ?? System.Array.Empty<IFieldSymbol>());
+        return new CollectedBlock(root, graph, touchesTls, (IReadOnlyCollection<ISymbol>?)fields ?? System.Array.Empty<ISymbol>());
 
         // A plain recursive walk: this runs over every method of the compilation, so no enumerator allocations.
         void Walk(IOperation op)
@@ -72,7 +72,13 @@ internal sealed class BlockCollector
             if (op is IFieldReferenceOperation field && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, _type)
                 && (_types.IsInteresting(field.Field.Type) || _types.CanHoldTls(field.Field.Type)))
             {
-                (fields ??= new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default)).Add(field.Field);
+                (fields ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(field.Field);
+            }
+            else if (op is IPropertyReferenceOperation property && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, _type)
+                && (_types.IsInteresting(property.Property.Type) || _types.CanHoldTls(property.Property.Type))
+                && Members.OfThis(op) is { } member)
+            {
+                (fields ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(member);
             }
 
             foreach (var child in op.ChildOperations) Walk(child);

@@ -36,17 +36,20 @@ internal sealed class ConnectionFlow
         _count = model.ConnectionCount;
     }
 
-    /// <summary>Analyzes a graph and, recursively, its lambdas and local functions.</summary>
-    public static void Analyze(ConnectionModel model, ClassFacts facts, List<Site> sites)
+    /// <summary>
+    /// Analyzes a graph and, recursively, its lambdas and local functions. A graph that runs only when
+    /// something failed (<paramref name="failureHandler"/>) starts as error handling.
+    /// </summary>
+    public static void Analyze(ConnectionModel model, ClassFacts facts, List<Site> sites, bool failureHandler = false)
     {
-        new ConnectionFlow(model, sites).Run();
+        new ConnectionFlow(model, sites).Run(failureHandler);
         foreach (var nested in model.NestedGraphs)
         {
-            Analyze(ConnectionModel.Build(nested, model.Types, facts, model), facts, sites);
+            Analyze(ConnectionModel.Build(nested.Graph, model.Types, facts, model), facts, sites, failureHandler || nested.FailureCallback);
         }
     }
 
-    private void Run()
+    private void Run(bool failureHandler)
     {
         var blocks = _model.Graph.Blocks;
         var input = new FlowState?[blocks.Length];
@@ -56,9 +59,11 @@ internal sealed class ConnectionFlow
         int count = _model.ConnectionCount;
 
         // A connection this method creates (or stores into its field) is not live before that; one it was given is.
-        input[0] = FlowState.Uniform(count, i => _model.GetConnection(i) is { Origin: not Origin.Created, EstablishedHere: false }
-            ? (ushort)(FlowState.Authenticated | FlowState.Pending)
-            : (ushort)0);
+        input[0] = failureHandler
+            ? FlowState.Uniform(count, _ => FlowState.Error | FlowState.Authenticated)
+            : FlowState.Uniform(count, i => _model.GetConnection(i) is { Origin: not Origin.Created, EstablishedHere: false }
+                ? (ushort)(FlowState.Authenticated | FlowState.Pending)
+                : (ushort)0);
         Enqueue(0);
         foreach (var region in Regions(_model.Graph.Root))
         {
@@ -208,6 +213,10 @@ internal sealed class ConnectionFlow
                 break;
             case IInvocationOperation invocation:
                 ApplyInvocation(invocation, state, report);
+                ApplyReceived(invocation, state);
+                break;
+            case IAwaitOperation awaited:
+                ApplyReceived(awaited, state);
                 break;
             case ISimpleAssignmentOperation assignment:
                 ApplyAssignment(assignment, state);
@@ -237,16 +246,26 @@ internal sealed class ConnectionFlow
         }
     }
 
+    /// <summary>A TLS stream returned by a call is a fresh live connection.</summary>
+    private void ApplyReceived(IOperation call, FlowState state)
+    {
+        if (_model.IsReceivedAt(call, out var id) && id < _count)
+        {
+            state.Reset(id);
+            Live(state, id);
+        }
+    }
+
     private void ApplyAssignment(ISimpleAssignmentOperation assignment, FlowState state)
     {
-        if (assignment.Target is IPropertyReferenceOperation { Property.Name: "LingerState" } linger && IsZeroLinger(assignment.Value))
+        if (assignment.Target is IPropertyReferenceOperation { Property.Name: "LingerState" } linger && ConnectionModel.IsZeroLinger(assignment.Value, _types))
         {
             if (Track(linger.Instance) is { } abortive) End(state, abortive.Connection, FlowState.Abortive);
             return;
         }
 
         // _stream = ssl: a local's stream moved into a field belongs to the class now (its other methods close it).
-        if (ConnectionModel.KeyOf(assignment.Target) is IFieldSymbol
+        if (Members.IsMember(ConnectionModel.KeyOf(assignment.Target))
             && OperationWalker.Unwrap(assignment.Value) is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation)
         {
             if (Track(assignment.Value) is { Role: not Role.Transport } moved) End(state, moved.Connection, FlowState.Escaped);
@@ -359,11 +378,7 @@ internal sealed class ConnectionFlow
 
                 break;
             case Role.Transport:
-                if (name == "Close" && invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 })
-                {
-                    End(state, id, FlowState.Abortive);
-                }
-                else if (name == "SetSocketOption" && invocation.Arguments.Any(a => IsZeroLinger(a.Value)))
+                if (ConnectionModel.IsAbortiveClose(invocation, _types))
                 {
                     End(state, id, FlowState.Abortive);
                 }
@@ -385,14 +400,6 @@ internal sealed class ConnectionFlow
 
     private static bool IsWrite(string name, Role role) =>
         name.StartsWith("Write", System.StringComparison.Ordinal) || (role == Role.Owner && name.StartsWith("Flush", System.StringComparison.Ordinal));
-
-    /// <summary><c>new LingerOption(true, 0)</c>: an abortive close on purpose.</summary>
-    private bool IsZeroLinger(IOperation value) =>
-        OperationWalker.Unwrap(value) is IObjectCreationOperation creation
-        && TlsTypes.Is(creation.Type, _types.LingerOption)
-        && creation.Arguments.Length == 2
-        && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: true }
-        && creation.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 };
 
     /// <summary>Handshakes and shutdowns are recorded by the receiver's type, tracked or not (TLS003/TLS004/TLS005 judge the call's shape).</summary>
     private void RecordCallShape(IInvocationOperation invocation, IOperation? receiver, Binding? tracked, FlowState state)

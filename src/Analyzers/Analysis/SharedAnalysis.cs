@@ -20,7 +20,7 @@ internal sealed class SharedAnalysis
 
     // The eight rule analyzers see the same operation trees (the driver caches them per semantic model):
     // walk each block once. The sentinel stands for "nothing to analyze here".
-    private static readonly CollectedBlock Nothing = new(null!, null, false, Array.Empty<IFieldSymbol>());
+    private static readonly CollectedBlock Nothing = new(null!, null, false, Array.Empty<ISymbol>());
     private readonly ConditionalWeakTable<IOperation, CollectedBlock> _blocks = new();
 
     private SharedAnalysis(TlsTypes? types) => Types = types;

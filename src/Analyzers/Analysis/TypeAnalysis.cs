@@ -12,7 +12,7 @@ internal sealed class CollectedBlock
     private readonly IOperation _root;
     private ControlFlowGraph? _graph;
 
-    public CollectedBlock(IOperation root, ControlFlowGraph? graph, bool touchesTls, IReadOnlyCollection<IFieldSymbol> fields)
+    public CollectedBlock(IOperation root, ControlFlowGraph? graph, bool touchesTls, IReadOnlyCollection<ISymbol> fields)
     {
         _root = root;
         _graph = graph;
@@ -33,8 +33,8 @@ internal sealed class CollectedBlock
     /// <summary>Uses a TLS-typed value directly.</summary>
     public bool TouchesTls { get; }
 
-    /// <summary>This type's fields of stream, socket or wrapper type that it references.</summary>
-    public IReadOnlyCollection<IFieldSymbol> Fields { get; }
+    /// <summary>This type's fields and auto-properties of stream, socket or wrapper type that it references.</summary>
+    public IReadOnlyCollection<ISymbol> Fields { get; }
 }
 
 /// <summary>
@@ -61,6 +61,7 @@ internal static class TypeAnalysis
                 var group = facts.Group(connection.FieldGroup);
                 group.HasShutdown |= connection.HasShutdownCall || connection.SelfClosing;
                 group.HasReadTimeout |= connection.HasReadTimeout;
+                group.HasAbortiveClose |= connection.AbortiveIntent;
             }
         }
 
@@ -72,6 +73,7 @@ internal static class TypeAnalysis
                 var group = facts.Group(connection.FieldGroup);
                 connection.ClassShutsDown |= group.HasShutdown;
                 connection.HasReadTimeout |= group.HasReadTimeout;
+                connection.AbortiveIntent |= group.HasAbortiveClose;
             }
         }
 
@@ -89,11 +91,11 @@ internal static class TypeAnalysis
             if (!block.TouchesTls || block.Fields.Count == 0) continue;
             var model = ConnectionModel.Build(block.Graph, types, ClassFacts.Empty, outer: null);
             foreach (var group in model.Bindings
-                .Where(b => b.Key is IFieldSymbol)
+                .Where(b => Members.IsMember(b.Key))
                 .GroupBy(b => model.GetConnection(b.Value.Connection).Id))
             {
                 var connection = model.GetConnection(group.Key);
-                facts.AddConnection(connection.Kind, group.Select(b => ((IFieldSymbol)b.Key, b.Value.Role)).ToList());
+                facts.AddConnection(connection.Kind, group.Select(b => ((ISymbol)b.Key, b.Value.Role)).ToList());
             }
         }
 
