@@ -78,6 +78,9 @@ internal sealed class TaskUse
         {
             case "ConfigureAwait" or "AsTask" or "Preserve":
                 return Classify(invocation, depth + 1);
+            case "ContinueWith":
+                // A continuation waits for the task as long as it takes: no bound, even when its own task is dropped.
+                return Classify(invocation, depth + 1) is var continued && continued == TaskUseKind.Dropped ? TaskUseKind.Awaited : continued;
             case "WaitAsync":
                 return HasTimeLimit(invocation) ? TaskUseKind.Bounded : Classify(invocation, depth + 1);
             case "Wait":
