@@ -45,7 +45,7 @@ internal sealed class ConnectionFlow
         new ConnectionFlow(model, sites).Run(failureHandler);
         foreach (var nested in model.NestedGraphs)
         {
-            Analyze(ConnectionModel.Build(nested.Graph, model.Types, facts, model), facts, sites, failureHandler || nested.FailureCallback);
+            Analyze(ConnectionModel.Build(nested.Graph, model.Types, model.Summaries, facts, model), facts, sites, failureHandler || nested.FailureCallback);
         }
     }
 
@@ -265,14 +265,14 @@ internal sealed class ConnectionFlow
         }
 
         // _stream = ssl: a local's stream moved into a field belongs to the class now (its other methods close it).
-        if (Members.IsMember(ConnectionModel.KeyOf(assignment.Target))
+        if (Members.IsMember(_model.TargetKeyOf(assignment.Target))
             && OperationWalker.Unwrap(assignment.Value) is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation)
         {
             if (Track(assignment.Value) is { Role: not Role.Transport } moved) End(state, moved.Connection, FlowState.Escaped);
             return;
         }
 
-        if (ConnectionModel.KeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
+        if (_model.TargetKeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
         {
             // Stored in a property, an array, another object: not ours to close any more.
             if (Track(assignment.Value) is { Role: not Role.Transport } stored) End(state, stored.Connection, FlowState.Escaped);
@@ -306,10 +306,13 @@ internal sealed class ConnectionFlow
             first = 1;
         }
 
-        for (int i = first; i < invocation.Arguments.Length; i++)
+        var summary = _model.Summaries.Of(method);
+        for (int i = 0; i < invocation.Arguments.Length; i++)
         {
             var argument = invocation.Arguments[i];
             if (Track(argument.Value) is not { } passed) continue;
+            if (ApplyHelperEffect(invocation, summary.EffectOn(argument.Parameter), argument.Parameter!, passed, state, report)) continue;
+            if (i < first) continue;
             if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out || StoringMethods.Contains(name))
             {
                 End(state, passed.Connection, FlowState.Escaped);
@@ -388,6 +391,31 @@ internal sealed class ConnectionFlow
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A helper of this compilation that closes the stream it is given acts at the call: a graceful close or a
+    /// shutdown ends the connection's live state; a plain close is a close. When the helper's parameter is
+    /// TLS-typed the helper's own body reports its close; otherwise the call is the close to report.
+    /// </summary>
+    private bool ApplyHelperEffect(IInvocationOperation invocation, ParameterEffect effect, IParameterSymbol parameter, Binding passed, FlowState state, bool report)
+    {
+        switch (effect)
+        {
+            case ParameterEffect.ClosesGracefully:
+                End(state, passed.Connection, FlowState.Graceful | FlowState.Closed);
+                return true;
+            case ParameterEffect.ShutsDown:
+                End(state, passed.Connection, FlowState.Shutdown | FlowState.Authenticated);
+                return true;
+            case ParameterEffect.Closes:
+                var connection = _model.GetConnection(passed.Connection);
+                if (report && !_types.IsTls(parameter.Type)) Record(SiteKind.Close, invocation, connection, passed.Role, state);
+                End(state, connection.Id, FlowState.Closed);
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -26,12 +26,14 @@ internal sealed class ConnectionModel
     private readonly Dictionary<int, int> _groupConnections = new();
     private readonly Dictionary<int, int> _outerConnections = new();
     private readonly HashSet<object> _replaced = new(KeyComparer.Instance);
+    private readonly Dictionary<CaptureId, ISymbol> _capturedMembers = new();
     private bool _changed;
 
-    private ConnectionModel(ControlFlowGraph cfg, TlsTypes types, ClassFacts facts, ConnectionModel? outer)
+    private ConnectionModel(ControlFlowGraph cfg, TlsTypes types, MethodSummaries summaries, ClassFacts facts, ConnectionModel? outer)
     {
         Graph = cfg;
         _types = types;
+        Summaries = summaries;
         _facts = facts;
         _outer = outer;
         Operations = OperationWalker.AllOperations(cfg);
@@ -40,6 +42,8 @@ internal sealed class ConnectionModel
     public ControlFlowGraph Graph { get; }
 
     public TlsTypes Types => _types;
+
+    public MethodSummaries Summaries { get; }
 
     public List<IOperation> Operations { get; }
 
@@ -55,9 +59,9 @@ internal sealed class ConnectionModel
 
     public IEnumerable<KeyValuePair<object, Binding>> Bindings => _bindings;
 
-    public static ConnectionModel Build(ControlFlowGraph cfg, TlsTypes types, ClassFacts facts, ConnectionModel? outer)
+    public static ConnectionModel Build(ControlFlowGraph cfg, TlsTypes types, MethodSummaries summaries, ClassFacts facts, ConnectionModel? outer)
     {
-        var model = new ConnectionModel(cfg, types, facts, outer);
+        var model = new ConnectionModel(cfg, types, summaries, facts, outer);
         model.Run();
         return model;
     }
@@ -67,10 +71,14 @@ internal sealed class ConnectionModel
         // Members this method stores a value other than null into.
         foreach (var op in Operations)
         {
-            if (op is ISimpleAssignmentOperation assignment && Members.IsMember(KeyOf(assignment.Target))
+            if (op is IFlowCaptureOperation capture && Members.OfThis(OperationWalker.Unwrap(capture.Value)) is { } captured)
+            {
+                _capturedMembers[capture.Id] = captured;
+            }
+            else if (op is ISimpleAssignmentOperation assignment && Members.IsMember(TargetKeyOf(assignment.Target))
                 && OperationWalker.Unwrap(assignment.Value).ConstantValue is not { HasValue: true, Value: null })
             {
-                _replaced.Add(KeyOf(assignment.Target)!);
+                _replaced.Add(TargetKeyOf(assignment.Target)!);
             }
         }
 
@@ -132,6 +140,15 @@ internal sealed class ConnectionModel
         IFlowCaptureReferenceOperation capture => capture.Id,
         _ => null,
     };
+
+    /// <summary>
+    /// The key an assignment stores into. When the value needs control flow (<c>_f = c ? await x : y</c>), the
+    /// graph captures the target field first and assigns through the capture: the store is into the field.
+    /// </summary>
+    public object? TargetKeyOf(IOperation target) =>
+        OperationWalker.Unwrap(target) is IFlowCaptureReferenceOperation reference && _capturedMembers.TryGetValue(reference.Id, out var member)
+            ? member
+            : KeyOf(target);
 
     private Binding? Lookup(object key)
     {
@@ -251,7 +268,7 @@ internal sealed class ConnectionModel
                 _received[op] = received.Id;
                 break;
             case ISimpleAssignmentOperation assignment:
-                Store(KeyOf(assignment.Target), assignment.Value);
+                Store(TargetKeyOf(assignment.Target), assignment.Value);
                 break;
             case IFlowCaptureOperation capture:
                 Store(capture.Id, capture.Value);
@@ -299,7 +316,12 @@ internal sealed class ConnectionModel
     {
         // The await's own value is the TLS stream; the call under an await returns a task of it.
         if (op is IInvocationOperation && OperationWalker.ParentSkippingConversions(op, out _) is IAwaitOperation) return TlsKind.None;
-        return _types.KindOf(op.Type);
+        var kind = _types.KindOf(op.Type);
+        if (kind != TlsKind.None || !TlsTypes.DerivesFrom(op.Type, _types.Stream)) return kind;
+
+        // Declared Stream (or Task<Stream>), but the compilation's own helper returns a TLS stream in it.
+        var call = op is IAwaitOperation awaited ? OperationWalker.Unwrap(awaited.Operation) : op;
+        return call is IInvocationOperation invocation ? Summaries.Of(invocation.TargetMethod).Returns : TlsKind.None;
     }
 
     /// <summary>Whether the call (or await) returns a TLS stream, and the connection it starts.</summary>
@@ -474,7 +496,7 @@ internal sealed class ConnectionModel
         {
             if (pair.Value.Role != Role.Tls || pair.Key is not ISymbol symbol) continue;
             var connection = GetConnection(pair.Value.Connection);
-            connection.SelfClosing |= _types.ClosesGracefully(TlsTypes.TypeOf(symbol));
+            connection.SelfClosing |= Summaries.ClosesGracefully(TlsTypes.TypeOf(symbol));
             var type = TlsTypes.TypeOf(symbol);
             if (connection.StreamSymbol is null || (_types.IsTls(type) && !_types.IsTls(TlsTypes.TypeOf(connection.StreamSymbol))))
             {
@@ -484,7 +506,7 @@ internal sealed class ConnectionModel
 
         foreach (var creation in _creations)
         {
-            GetConnection(creation.Value).SelfClosing |= _types.ClosesGracefully(creation.Key.Type);
+            GetConnection(creation.Value).SelfClosing |= Summaries.ClosesGracefully(creation.Key.Type);
         }
 
         foreach (var op in Operations)
@@ -539,6 +561,16 @@ internal sealed class ConnectionModel
             }
 
             return;
+        }
+
+        // A helper of this compilation that shuts down (or gracefully closes) the stream it is given.
+        foreach (var argument in invocation.Arguments)
+        {
+            if (Resolve(argument.Value) is { Role: not Role.Transport } passed
+                && Summaries.Of(method).EffectOn(argument.Parameter) >= ParameterEffect.ShutsDown)
+            {
+                GetConnection(passed.Connection).HasShutdownCall = true;
+            }
         }
 
         if (Resolve(invocation.Instance) is not { } binding) return;
