@@ -204,6 +204,7 @@ internal sealed class ConnectionModel
         if (ca.Kind == TlsKind.None) ca.Kind = cb.Kind;
         if (ca.FieldGroup < 0) ca.FieldGroup = cb.FieldGroup;
         ca.ClassShutsDown |= cb.ClassShutsDown;
+        ca.EstablishedHere |= cb.EstablishedHere;
         _changed = true;
 
         static int Rank(Origin origin) => origin switch
@@ -256,7 +257,9 @@ internal sealed class ConnectionModel
         {
             if (!_creations.TryGetValue(creation, out var id))
             {
-                id = NewConnection(Origin.Created, kind).Id;
+                var created = NewConnection(Origin.Created, kind);
+                created.EstablishedHere = true;
+                id = created.Id;
                 _creations[creation] = id;
             }
 
@@ -411,7 +414,7 @@ internal sealed class ConnectionModel
         {
             if (pair.Value.Role != Role.Tls || pair.Key is not ISymbol symbol) continue;
             var connection = GetConnection(pair.Value.Connection);
-            connection.SelfClosing |= _types.ClosesGracefully(TypeOf(symbol));
+            connection.SelfClosing |= _types.ClosesGracefully(TlsTypes.TypeOf(symbol));
             var type = symbol switch
             {
                 ILocalSymbol l => l.Type,
@@ -419,7 +422,7 @@ internal sealed class ConnectionModel
                 IFieldSymbol f => f.Type,
                 _ => null,
             };
-            if (connection.StreamSymbol is null || (_types.IsTls(type) && !_types.IsTls(TypeOf(connection.StreamSymbol))))
+            if (connection.StreamSymbol is null || (_types.IsTls(type) && !_types.IsTls(TlsTypes.TypeOf(connection.StreamSymbol))))
             {
                 connection.StreamSymbol = symbol;
             }
@@ -484,12 +487,4 @@ internal sealed class ConnectionModel
 
     private static bool IsFiniteTimeout(IOperation value) =>
         value.ConstantValue is not { HasValue: true, Value: int v } || v > 0;
-
-    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
-    {
-        ILocalSymbol l => l.Type,
-        IParameterSymbol p => p.Type,
-        IFieldSymbol f => f.Type,
-        _ => null,
-    };
 }

@@ -16,7 +16,7 @@ internal sealed class SharedAnalysis
     private static readonly ConditionalWeakTable<Compilation, SharedAnalysis> ByCompilation = new();
     private static readonly SharedAnalysis None = new(null);
 
-    private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<IReadOnlyList<Finding>>> _types = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<IReadOnlyList<Site>>> _types = new(SymbolEqualityComparer.Default);
 
     // The eight rule analyzers see the same operation trees (the driver caches them per semantic model):
     // walk each block once. The sentinel stands for "nothing to analyze here".
@@ -36,10 +36,11 @@ internal sealed class SharedAnalysis
     public static SharedAnalysis For(Compilation compilation) =>
         ByCompilation.GetValue(compilation, c => TlsTypes.TryCreate(c) is { } types ? new SharedAnalysis(types) : None);
 
-    public IReadOnlyList<Finding> GetFindings(INamedTypeSymbol type, IReadOnlyList<CollectedBlock> blocks, CancellationToken cancellationToken)
+    /// <summary>The sites of a type, computed by the first rule analyzer that asks.</summary>
+    public IReadOnlyList<Site> GetSites(INamedTypeSymbol type, IReadOnlyList<CollectedBlock> blocks, CancellationToken cancellationToken)
     {
-        var lazy = _types.GetOrAdd(type, _ => new Lazy<IReadOnlyList<Finding>>(
-            () => Guard.Run(() => TypeAnalysis.Run(Types!, blocks), Array.Empty<Finding>()),
+        var lazy = _types.GetOrAdd(type, _ => new Lazy<IReadOnlyList<Site>>(
+            () => Guard.Run(() => TypeAnalysis.Run(Types!, blocks), Array.Empty<Site>()),
             LazyThreadSafetyMode.ExecutionAndPublication));
         cancellationToken.ThrowIfCancellationRequested();
         return lazy.Value;

@@ -127,6 +127,16 @@ internal sealed class TlsTypes
         type is { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface }
         && (IsTls(type) || IsTransport(type) || DerivesFrom(type, Stream) || IsOwningWrapper(type));
 
+    /// <summary>The declared type of a tracked symbol (local, parameter, field or property).</summary>
+    public static ITypeSymbol? TypeOf(ISymbol? symbol) => symbol switch
+    {
+        ILocalSymbol l => l.Type,
+        IParameterSymbol p => p.Type,
+        IFieldSymbol f => f.Type,
+        IPropertySymbol p => p.Type,
+        _ => null,
+    };
+
     public bool IsCancellationToken(ITypeSymbol? type) => Is(type, CancellationToken);
 
     public bool IsTimeSpan(ITypeSymbol? type) => Is(type, TimeSpan);

@@ -38,16 +38,17 @@ internal sealed class CollectedBlock
 }
 
 /// <summary>
-/// Runs the analysis of one type: first the class-level facts about its fields, from the blocks that
-/// touch TLS streams; then every block that touches a TLS stream or one of those fields.
+/// The shared pass over one type, run once whichever rules are enabled: first the class-level facts about
+/// its fields, from the blocks that touch TLS streams; then the flow of every block that touches a TLS
+/// stream or one of those fields, which records the <see cref="Site"/>s the rules decide on.
 /// </summary>
 internal static class TypeAnalysis
 {
-    public static IReadOnlyList<Finding> Run(TlsTypes types, IReadOnlyList<CollectedBlock> blocks)
+    public static IReadOnlyList<Site> Run(TlsTypes types, IReadOnlyList<CollectedBlock> blocks)
     {
         var facts = BuildFacts(types, blocks);
         var relevant = blocks.Where(b => b.TouchesTls || b.Fields.Any(facts.Contains)).ToList();
-        if (relevant.Count == 0) return new List<Finding>();
+        if (relevant.Count == 0) return new List<Site>();
 
         var models = relevant.Select(b => ConnectionModel.Build(b.Graph, types, facts, outer: null)).ToList();
 
@@ -74,9 +75,9 @@ internal static class TypeAnalysis
             }
         }
 
-        var sink = new FindingSink();
-        foreach (var model in models) ConnectionFlow.Analyze(model, facts, sink);
-        return sink.Findings;
+        var sites = new List<Site>();
+        foreach (var model in models) ConnectionFlow.Analyze(model, facts, sites);
+        return sites;
     }
 
     private static ClassFacts BuildFacts(TlsTypes types, IReadOnlyList<CollectedBlock> blocks)
