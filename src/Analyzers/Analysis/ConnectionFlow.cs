@@ -326,6 +326,12 @@ internal sealed class ConnectionFlow
 
         var tracked = Track(receiver);
         if (report) RecordCallShape(invocation, receiver, tracked, state);
+        if (tracked is null && report && name is "ReadToEnd" or "ReadToEndAsync"
+            && Track(BorrowingReader.StreamUnder(receiver, _types, _model.Operations)) is { Role: Role.Tls } borrowed)
+        {
+            Record(SiteKind.ReadToEnd, invocation, _model.GetConnection(borrowed.Connection), Role.Owner, state);
+        }
+
         if (tracked is not { } binding) return;
 
         var connection = _model.GetConnection(binding.Connection);
@@ -420,7 +426,7 @@ internal sealed class ConnectionFlow
     }
 
     public static bool IsHandshake(string name, TlsKind kind) =>
-        name.StartsWith("AuthenticateAs", System.StringComparison.Ordinal) || name == "NegotiateClientCertificateAsync"
+        name.StartsWith("AuthenticateAs", System.StringComparison.Ordinal) || name == "NegotiateClientCertificateAsync" || ApmHandshake.IsBegin(name)
         || (kind == TlsKind.BouncyCastle && name is "Connect" or "Accept");
 
     private static bool IsRead(string name) =>
@@ -432,6 +438,12 @@ internal sealed class ConnectionFlow
     /// <summary>Handshakes and shutdowns are recorded by the receiver's type, tracked or not (TLS003/TLS004/TLS005 judge the call's shape).</summary>
     private void RecordCallShape(IInvocationOperation invocation, IOperation? receiver, Binding? tracked, FlowState state)
     {
+        if (ApmHandshake.StreamOfFromAsync(invocation, _types) is { } apmStream)
+        {
+            Record(SiteKind.Handshake, invocation, Track(apmStream) is { Role: Role.Tls } apm ? _model.GetConnection(apm.Connection) : null, Role.Tls, state);
+            return;
+        }
+
         var kind = _types.KindOf(receiver?.Type);
         if (kind is TlsKind.None or TlsKind.BouncyCastle) return;
         var name = invocation.TargetMethod.Name;

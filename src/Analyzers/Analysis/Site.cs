@@ -72,6 +72,9 @@ internal sealed class Site
 
     public bool IsAsync => MethodName.EndsWith("Async", System.StringComparison.Ordinal);
 
+    /// <summary>A Begin/End (APM) handshake: <c>BeginAuthenticateAs…</c>, or <c>FromAsync</c> over it.</summary>
+    public bool IsApm => ApmHandshake.IsBegin(MethodName) || MethodName == "FromAsync";
+
     public bool MayHave(ushort flags) => (May & flags) != 0;
 
     public bool MustHave(ushort flags) => (Must & flags) == flags;

@@ -11,7 +11,7 @@ using TlsShutdown.Analyzers.Rules;
 
 namespace TlsShutdown.Analyzers.Tests.Verifiers;
 
-/// <summary>Which stub sources a test compiles with.</summary>
+/// <summary>What a test compiles with besides the reference assemblies: the real runtime assembly, BouncyCastle's stub.</summary>
 [Flags]
 public enum TestStubs
 {
@@ -53,6 +53,13 @@ public static class CSharpVerifier
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
+    /// <summary>
+    /// The real TlsShutdown runtime assembly (its net8.0 build, copied beside the tests by the project file): test
+    /// sources see exactly the shipped public API, TlsEngineStream.ShutdownAsync and TlsHandshake included.
+    /// </summary>
+    public static MetadataReference Runtime { get; } =
+        MetadataReference.CreateFromFile(Path.Combine(AppContext.BaseDirectory, "runtime-net8.0", "TlsShutdown.dll"));
+
     [ModuleInitializer]
     internal static void FailOnAnalyzerException() => Guard.Rethrow = true;
 
@@ -82,7 +89,7 @@ public static class CSharpVerifier
     private static void AddSources(SolutionState state, string code, TestStubs stubs)
     {
         state.Sources.Add(("/0/Test0.cs", code));
-        if (stubs.HasFlag(TestStubs.Runtime)) state.Sources.Add(("/0/RuntimeStubs.cs", Stubs.Runtime));
+        if (stubs.HasFlag(TestStubs.Runtime)) state.AdditionalReferences.Add(Runtime);
         if (stubs.HasFlag(TestStubs.BouncyCastle)) state.Sources.Add(("/0/BouncyCastleStubs.cs", Stubs.BouncyCastle));
     }
 
