@@ -61,6 +61,11 @@ internal sealed class BlockCollector
         _ => null,
     };
 
+    /// <summary>A private ordinary method of this type: every call to it is in this type.</summary>
+    private bool IsPrivateHelper(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.Ordinary && method.DeclaredAccessibility == Accessibility.Private
+        && SymbolEqualityComparer.Default.Equals(method.ContainingType, _type);
+
     private bool ReturnsStream(ITypeSymbol? type) =>
         type is INamedTypeSymbol named
         && (TlsTypes.DerivesFrom(named, _types.Stream)
@@ -73,8 +78,10 @@ internal sealed class BlockCollector
         bool callsStreamHelper = false;
         HashSet<ISymbol>? fields = null;
         List<(ISymbol Upper, ISymbol Lower)>? links = null;
+        HashSet<IMethodSymbol>? helperCalls = null;
+        HashSet<IMethodSymbol>? helperReferences = null;
         Walk(block);
-        if (!touchesTls && fields is null) return null;
+        if (!touchesTls && fields is null && helperCalls is null && helperReferences is null) return null;
 
         // A block that touches a TLS stream is analyzed for sure: take the driver's graph, which other
         // analyzers (CA2000 and the other dataflow rules) share. Field-only blocks build theirs later, if needed.
@@ -85,12 +92,24 @@ internal sealed class BlockCollector
         {
             CallsStreamHelper = callsStreamHelper,
             TransportLinks = (IReadOnlyList<(ISymbol, ISymbol)>?)links ?? System.Array.Empty<(ISymbol, ISymbol)>(),
+            Owner = context.OwningSymbol as IMethodSymbol,
+            HelperCalls = (IReadOnlyCollection<IMethodSymbol>?)helperCalls ?? System.Array.Empty<IMethodSymbol>(),
+            HelperReferences = (IReadOnlyCollection<IMethodSymbol>?)helperReferences ?? System.Array.Empty<IMethodSymbol>(),
         };
 
         // A plain recursive walk: this runs over every method of the compilation, so no enumerator allocations.
         void Walk(IOperation op)
         {
             if (!touchesTls && _types.IsTls(op.Type)) touchesTls = true;
+            if (op is IInvocationOperation { Instance: null or IInstanceReferenceOperation } helperCall && IsPrivateHelper(helperCall.TargetMethod))
+            {
+                (helperCalls ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(helperCall.TargetMethod);
+            }
+            else if (op is IMethodReferenceOperation reference && IsPrivateHelper(reference.Method))
+            {
+                // Used as a delegate: its callers are not all known.
+                (helperReferences ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(reference.Method);
+            }
             if (op is ISimpleAssignmentOperation assignment && Members.OfThis(OperationWalker.Unwrap(assignment.Target)) is { } upper
                 && TransportSource(assignment.Value) is { } lower)
             {

@@ -157,14 +157,7 @@ internal sealed class ConnectionModel
         // Class-level facts: a field of a known group.
         if (Members.IsMember(key) && _facts.TryGet((ISymbol)key, out var group, out var role))
         {
-            if (!_groupConnections.TryGetValue(group, out var groupConnection))
-            {
-                groupConnection = NewConnection(Origin.Field, _facts.Group(group).Kind).Id;
-                _connections[groupConnection].FieldGroup = group;
-                _groupConnections[group] = groupConnection;
-            }
-
-            return Bind(key, groupConnection, role);
+            return Bind(key, GroupConnection(group), role);
         }
 
         // A value captured from the enclosing method: that method's connection, seen here like a parameter.
@@ -192,6 +185,45 @@ internal sealed class ConnectionModel
             _ => Origin.Received,
         };
         return Bind(key, NewConnection(origin, kind).Id, Role.Tls);
+    }
+
+    /// <summary>The connection standing for a class field group in this method, created on first use.</summary>
+    private int GroupConnection(int group)
+    {
+        if (!_groupConnections.TryGetValue(group, out var groupConnection))
+        {
+            groupConnection = NewConnection(Origin.Field, _facts.Group(group).Kind).Id;
+            _connections[groupConnection].FieldGroup = group;
+            _groupConnections[group] = groupConnection;
+        }
+
+        return groupConnection;
+    }
+
+    /// <summary>The connection of a field group here, if this method touches the group (or calls a helper that does).</summary>
+    public bool TryGetGroupConnection(int group, out int connection)
+    {
+        if (_groupConnections.TryGetValue(group, out connection))
+        {
+            connection = Find(connection);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>What this method does to each field group it touches: shuts it down, or only closes it.</summary>
+    public Dictionary<int, ParameterEffect> GroupEffects()
+    {
+        var effects = new Dictionary<int, ParameterEffect>();
+        foreach (var connection in Connections)
+        {
+            if (connection.FieldGroup < 0) continue;
+            var effect = connection.HasShutdownCall ? ParameterEffect.ShutsDown : connection.HasCloseCall ? ParameterEffect.Closes : ParameterEffect.None;
+            if (effect != ParameterEffect.None) effects[connection.FieldGroup] = effect;
+        }
+
+        return effects;
     }
 
     private Connection NewConnection(Origin origin, TlsKind kind)
@@ -260,6 +292,10 @@ internal sealed class ConnectionModel
         {
             case IObjectCreationOperation creation:
                 VisitCreation(creation);
+                break;
+            case IInvocationOperation helperCall when _facts.HelperEffects.TryGetValue(helperCall.TargetMethod, out var helperEffects):
+                // A private helper acting on field groups: the groups are part of this method's picture.
+                foreach (var group in helperEffects.Keys) GroupConnection(group);
                 break;
             case IInvocationOperation or IAwaitOperation when !_received.ContainsKey(op) && ReturnsTls(op) is var kind && kind != TlsKind.None:
                 // A TLS stream a call returns (CreateTlsStreamAsync): live from the call on.
@@ -579,6 +615,7 @@ internal sealed class ConnectionModel
 
         if (Resolve(invocation.Instance) is not { } binding) return;
         var connection = GetConnection(binding.Connection);
+        if (method.Name is "Dispose" or "DisposeAsync" or "Close" or "Shutdown") connection.HasCloseCall = true;
         if (binding.Role == Role.Tls && (method.Name == "ShutdownAsync" || (connection.Kind == TlsKind.BouncyCastle && method.Name == "Close")))
         {
             connection.HasShutdownCall = true;
