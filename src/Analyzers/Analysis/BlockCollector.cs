@@ -76,12 +76,13 @@ internal sealed class BlockCollector
     {
         bool touchesTls = false;
         bool callsStreamHelper = false;
+        bool reachesOtherObjects = false;
         HashSet<ISymbol>? fields = null;
         List<(ISymbol Upper, ISymbol Lower)>? links = null;
         HashSet<IMethodSymbol>? helperCalls = null;
         HashSet<IMethodSymbol>? helperReferences = null;
         Walk(block);
-        if (!touchesTls && fields is null && helperCalls is null && helperReferences is null) return null;
+        if (!touchesTls && !reachesOtherObjects && fields is null && helperCalls is null && helperReferences is null) return null;
 
         // A block that touches a TLS stream is analyzed for sure: take the driver's graph, which other
         // analyzers (CA2000 and the other dataflow rules) share. Field-only blocks build theirs later, if needed.
@@ -91,6 +92,7 @@ internal sealed class BlockCollector
         return new CollectedBlock(root, graph, touchesTls, (IReadOnlyCollection<ISymbol>?)fields ?? System.Array.Empty<ISymbol>())
         {
             CallsStreamHelper = callsStreamHelper,
+            ReachesOtherObjects = reachesOtherObjects,
             TransportLinks = (IReadOnlyList<(ISymbol, ISymbol)>?)links ?? System.Array.Empty<(ISymbol, ISymbol)>(),
             Owner = context.OwningSymbol as IMethodSymbol,
             HelperCalls = (IReadOnlyCollection<IMethodSymbol>?)helperCalls ?? System.Array.Empty<IMethodSymbol>(),
@@ -110,6 +112,14 @@ internal sealed class BlockCollector
                 // Used as a delegate: its callers are not all known.
                 (helperReferences ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(reference.Method);
             }
+            if (!reachesOtherObjects && op is IMemberReferenceOperation { Instance: not (null or IInstanceReferenceOperation) } other
+                && (_types.IsInteresting(other.Type) || _types.CanHoldTls(other.Type)) && Members.OfOther(other) is { } otherMember
+                && _shared.Summaries!.FactsOf(otherMember.ContainingType).Roles.ContainsKey(otherMember))
+            {
+                // Another object's member known to hold a TLS stream or the transport beside it (peer.Socket).
+                reachesOtherObjects = true;
+            }
+
             if (op is ISimpleAssignmentOperation assignment && Members.OfThis(OperationWalker.Unwrap(assignment.Target)) is { } upper
                 && TransportSource(assignment.Value) is { } lower)
             {

@@ -276,6 +276,13 @@ internal sealed class ConnectionFlow
             return;
         }
 
+        // peer = next: another object, another connection (foreach over connections, say).
+        if (_model.TryGetObjectConnection(_model.TargetKeyOf(assignment.Target), out var objectConnection) && objectConnection < _count)
+        {
+            state.Reset(objectConnection);
+            Live(state, objectConnection);
+        }
+
         // _stream = ssl: a local's stream moved into a field belongs to the class now (its other methods close it).
         if (Members.IsMember(_model.TargetKeyOf(assignment.Target))
             && OperationWalker.Unwrap(assignment.Value) is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation)
@@ -284,7 +291,7 @@ internal sealed class ConnectionFlow
             return;
         }
 
-        if (_model.TargetKeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
+        if (_model.TargetKeyOf(assignment.Target) is null or MemberPath && assignment.Target is not IDiscardOperation)
         {
             // Stored in a property, an array, another object: not ours to close any more.
             if (Track(assignment.Value) is { Role: not Role.Transport } stored) End(state, stored.Connection, FlowState.Escaped);

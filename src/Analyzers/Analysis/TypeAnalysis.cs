@@ -36,6 +36,9 @@ internal sealed class CollectedBlock
     /// <summary>Calls a method of this compilation that returns a Stream (or a task of one), which may be a TLS stream.</summary>
     public bool CallsStreamHelper { get; set; }
 
+    /// <summary>Reaches a member of another object that holds a TLS stream or its transport (<c>peer.Socket</c>).</summary>
+    public bool ReachesOtherObjects { get; set; }
+
     /// <summary>Members this block builds on other members' transports (<c>_net = new NetworkStream(_socket)</c>).</summary>
     public IReadOnlyList<(ISymbol Upper, ISymbol Lower)> TransportLinks { get; set; } = System.Array.Empty<(ISymbol, ISymbol)>();
 
@@ -62,7 +65,7 @@ internal static class TypeAnalysis
     public static IReadOnlyList<Site> Run(TlsTypes types, MethodSummaries summaries, IReadOnlyList<CollectedBlock> blocks)
     {
         var facts = BuildFacts(types, summaries, blocks);
-        var relevant = blocks.Where(b => b.TouchesTls || b.Fields.Any(facts.Contains)).ToList();
+        var relevant = blocks.Where(b => b.TouchesTls || b.ReachesOtherObjects || b.Fields.Any(facts.Contains)).ToList();
         if (relevant.Count == 0) return new List<Site>();
 
         // Private helpers first: what each does to the field groups is part of its callers' picture.
