@@ -113,7 +113,7 @@ internal sealed class BlockCollector
                 (helperReferences ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(reference.Method);
             }
             if (!reachesOtherObjects && op is IMemberReferenceOperation { Instance: not (null or IInstanceReferenceOperation) } other
-                && (_types.IsInteresting(other.Type) || _types.CanHoldTls(other.Type)) && Members.OfOther(other) is { } otherMember
+                && _types.IsInteresting(other.Type) && Members.OfOther(other) is { } otherMember
                 && _shared.Summaries!.FactsOf(otherMember.ContainingType).Roles.ContainsKey(otherMember))
             {
                 // Another object's member known to hold a TLS stream or the transport beside it (peer.Socket).

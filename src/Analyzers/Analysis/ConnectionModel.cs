@@ -209,7 +209,9 @@ internal sealed class ConnectionModel
     private Binding? LookupForeign(MemberPath path)
     {
         var role = Role.Tls;
-        var kind = _types.KindOf(TlsTypes.TypeOf(path.Member));
+        var memberType = TlsTypes.TypeOf(path.Member);
+        if (!_types.IsInteresting(memberType)) return null;
+        var kind = _types.KindOf(memberType);
         var facts = Summaries.FactsOf(path.Member.ContainingType);
         if (kind == TlsKind.None)
         {
