@@ -51,10 +51,17 @@ internal sealed class BlockCollector
         }
     }
 
+    private bool ReturnsStream(ITypeSymbol? type) =>
+        type is INamedTypeSymbol named
+        && (TlsTypes.DerivesFrom(named, _types.Stream)
+            || (named.IsGenericType && named.TypeArguments.Length == 1 && _types.IsTask(named) && TlsTypes.DerivesFrom(named.TypeArguments[0], _types.Stream))
+            || (named.Name == "ValueTask" && named.TypeArguments.Length == 1 && TlsTypes.DerivesFrom(named.TypeArguments[0], _types.Stream)));
+
     private CollectedBlock? Collect(OperationBlockAnalysisContext context, IOperation block)
     {
         bool touchesTls = false;
-        HashSet<IFieldSymbol>? fields = null;
+        bool callsStreamHelper = false;
+        HashSet<ISymbol>? fields = null;
         Walk(block);
         if (!touchesTls && fields is null) return null;
 
@@ -63,16 +70,30 @@ internal sealed class BlockCollector
         var graph = touchesTls ? context.GetControlFlowGraph(block) : null;
         var root = block;
         while (root.Parent is not null) root = root.Parent;
-        return new CollectedBlock(root, graph, touchesTls, (IReadOnlyCollection<IFieldSymbol>?)fields ?? System.Array.Empty<IFieldSymbol>());
+        return new CollectedBlock(root, graph, touchesTls, (IReadOnlyCollection<ISymbol>?)fields ?? System.Array.Empty<ISymbol>())
+        {
+            CallsStreamHelper = callsStreamHelper,
+        };
 
         // A plain recursive walk: this runs over every method of the compilation, so no enumerator allocations.
         void Walk(IOperation op)
         {
             if (!touchesTls && _types.IsTls(op.Type)) touchesTls = true;
+            if (!callsStreamHelper && op is IInvocationOperation call && ReturnsStream(call.Type) && call.TargetMethod.DeclaringSyntaxReferences.Length > 0)
+            {
+                // A helper of this compilation returning a Stream (or a task of one) may return a TLS stream.
+                callsStreamHelper = true;
+            }
             if (op is IFieldReferenceOperation field && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, _type)
                 && (_types.IsInteresting(field.Field.Type) || _types.CanHoldTls(field.Field.Type)))
             {
-                (fields ??= new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default)).Add(field.Field);
+                (fields ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(field.Field);
+            }
+            else if (op is IPropertyReferenceOperation property && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, _type)
+                && (_types.IsInteresting(property.Property.Type) || _types.CanHoldTls(property.Property.Type))
+                && Members.OfThis(op) is { } member)
+            {
+                (fields ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(member);
             }
 
             foreach (var child in op.ChildOperations) Walk(child);

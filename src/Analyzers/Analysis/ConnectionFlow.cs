@@ -36,17 +36,20 @@ internal sealed class ConnectionFlow
         _count = model.ConnectionCount;
     }
 
-    /// <summary>Analyzes a graph and, recursively, its lambdas and local functions.</summary>
-    public static void Analyze(ConnectionModel model, ClassFacts facts, List<Site> sites)
+    /// <summary>
+    /// Analyzes a graph and, recursively, its lambdas and local functions. A graph that runs only when
+    /// something failed (<paramref name="failureHandler"/>) starts as error handling.
+    /// </summary>
+    public static void Analyze(ConnectionModel model, ClassFacts facts, List<Site> sites, bool failureHandler = false)
     {
-        new ConnectionFlow(model, sites).Run();
+        new ConnectionFlow(model, sites).Run(failureHandler);
         foreach (var nested in model.NestedGraphs)
         {
-            Analyze(ConnectionModel.Build(nested, model.Types, facts, model), facts, sites);
+            Analyze(ConnectionModel.Build(nested.Graph, model.Types, model.Summaries, facts, model), facts, sites, failureHandler || nested.FailureCallback);
         }
     }
 
-    private void Run()
+    private void Run(bool failureHandler)
     {
         var blocks = _model.Graph.Blocks;
         var input = new FlowState?[blocks.Length];
@@ -56,9 +59,11 @@ internal sealed class ConnectionFlow
         int count = _model.ConnectionCount;
 
         // A connection this method creates (or stores into its field) is not live before that; one it was given is.
-        input[0] = FlowState.Uniform(count, i => _model.GetConnection(i) is { Origin: not Origin.Created, EstablishedHere: false }
-            ? (ushort)(FlowState.Authenticated | FlowState.Pending)
-            : (ushort)0);
+        input[0] = failureHandler
+            ? FlowState.Uniform(count, _ => FlowState.Error | FlowState.Authenticated)
+            : FlowState.Uniform(count, i => _model.GetConnection(i) is { Origin: not Origin.Created, EstablishedHere: false }
+                ? (ushort)(FlowState.Authenticated | FlowState.Pending)
+                : (ushort)0);
         Enqueue(0);
         foreach (var region in Regions(_model.Graph.Root))
         {
@@ -208,6 +213,10 @@ internal sealed class ConnectionFlow
                 break;
             case IInvocationOperation invocation:
                 ApplyInvocation(invocation, state, report);
+                ApplyReceived(invocation, state);
+                break;
+            case IAwaitOperation awaited:
+                ApplyReceived(awaited, state);
                 break;
             case ISimpleAssignmentOperation assignment:
                 ApplyAssignment(assignment, state);
@@ -237,23 +246,33 @@ internal sealed class ConnectionFlow
         }
     }
 
+    /// <summary>A TLS stream returned by a call is a fresh live connection.</summary>
+    private void ApplyReceived(IOperation call, FlowState state)
+    {
+        if (_model.IsReceivedAt(call, out var id) && id < _count)
+        {
+            state.Reset(id);
+            Live(state, id);
+        }
+    }
+
     private void ApplyAssignment(ISimpleAssignmentOperation assignment, FlowState state)
     {
-        if (assignment.Target is IPropertyReferenceOperation { Property.Name: "LingerState" } linger && IsZeroLinger(assignment.Value))
+        if (assignment.Target is IPropertyReferenceOperation { Property.Name: "LingerState" } linger && ConnectionModel.IsZeroLinger(assignment.Value, _types))
         {
             if (Track(linger.Instance) is { } abortive) End(state, abortive.Connection, FlowState.Abortive);
             return;
         }
 
         // _stream = ssl: a local's stream moved into a field belongs to the class now (its other methods close it).
-        if (ConnectionModel.KeyOf(assignment.Target) is IFieldSymbol
+        if (Members.IsMember(_model.TargetKeyOf(assignment.Target))
             && OperationWalker.Unwrap(assignment.Value) is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation)
         {
             if (Track(assignment.Value) is { Role: not Role.Transport } moved) End(state, moved.Connection, FlowState.Escaped);
             return;
         }
 
-        if (ConnectionModel.KeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
+        if (_model.TargetKeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
         {
             // Stored in a property, an array, another object: not ours to close any more.
             if (Track(assignment.Value) is { Role: not Role.Transport } stored) End(state, stored.Connection, FlowState.Escaped);
@@ -287,10 +306,13 @@ internal sealed class ConnectionFlow
             first = 1;
         }
 
-        for (int i = first; i < invocation.Arguments.Length; i++)
+        var summary = _model.Summaries.Of(method);
+        for (int i = 0; i < invocation.Arguments.Length; i++)
         {
             var argument = invocation.Arguments[i];
             if (Track(argument.Value) is not { } passed) continue;
+            if (ApplyHelperEffect(invocation, summary.EffectOn(argument.Parameter), argument.Parameter!, passed, state, report)) continue;
+            if (i < first) continue;
             if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out || StoringMethods.Contains(name))
             {
                 End(state, passed.Connection, FlowState.Escaped);
@@ -365,11 +387,7 @@ internal sealed class ConnectionFlow
 
                 break;
             case Role.Transport:
-                if (name == "Close" && invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 })
-                {
-                    End(state, id, FlowState.Abortive);
-                }
-                else if (name == "SetSocketOption" && invocation.Arguments.Any(a => IsZeroLinger(a.Value)))
+                if (ConnectionModel.IsAbortiveClose(invocation, _types))
                 {
                     End(state, id, FlowState.Abortive);
                 }
@@ -382,6 +400,31 @@ internal sealed class ConnectionFlow
         }
     }
 
+    /// <summary>
+    /// A helper of this compilation that closes the stream it is given acts at the call: a graceful close or a
+    /// shutdown ends the connection's live state; a plain close is a close. When the helper's parameter is
+    /// TLS-typed the helper's own body reports its close; otherwise the call is the close to report.
+    /// </summary>
+    private bool ApplyHelperEffect(IInvocationOperation invocation, ParameterEffect effect, IParameterSymbol parameter, Binding passed, FlowState state, bool report)
+    {
+        switch (effect)
+        {
+            case ParameterEffect.ClosesGracefully:
+                End(state, passed.Connection, FlowState.Graceful | FlowState.Closed);
+                return true;
+            case ParameterEffect.ShutsDown:
+                End(state, passed.Connection, FlowState.Shutdown | FlowState.Authenticated);
+                return true;
+            case ParameterEffect.Closes:
+                var connection = _model.GetConnection(passed.Connection);
+                if (report && !_types.IsTls(parameter.Type)) Record(SiteKind.Close, invocation, connection, passed.Role, state);
+                End(state, connection.Id, FlowState.Closed);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     public static bool IsHandshake(string name, TlsKind kind) =>
         name.StartsWith("AuthenticateAs", System.StringComparison.Ordinal) || name == "NegotiateClientCertificateAsync" || ApmHandshake.IsBegin(name)
         || (kind == TlsKind.BouncyCastle && name is "Connect" or "Accept");
@@ -391,14 +434,6 @@ internal sealed class ConnectionFlow
 
     private static bool IsWrite(string name, Role role) =>
         name.StartsWith("Write", System.StringComparison.Ordinal) || (role == Role.Owner && name.StartsWith("Flush", System.StringComparison.Ordinal));
-
-    /// <summary><c>new LingerOption(true, 0)</c>: an abortive close on purpose.</summary>
-    private bool IsZeroLinger(IOperation value) =>
-        OperationWalker.Unwrap(value) is IObjectCreationOperation creation
-        && TlsTypes.Is(creation.Type, _types.LingerOption)
-        && creation.Arguments.Length == 2
-        && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: true }
-        && creation.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 };
 
     /// <summary>Handshakes and shutdowns are recorded by the receiver's type, tracked or not (TLS003/TLS004/TLS005 judge the call's shape).</summary>
     private void RecordCallShape(IInvocationOperation invocation, IOperation? receiver, Binding? tracked, FlowState state)

@@ -14,16 +14,20 @@ namespace TlsShutdown.Analyzers.Analysis;
 internal sealed class SharedAnalysis
 {
     private static readonly ConditionalWeakTable<Compilation, SharedAnalysis> ByCompilation = new();
-    private static readonly SharedAnalysis None = new(null);
+    private static readonly SharedAnalysis None = new(null, null);
 
     private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<IReadOnlyList<Site>>> _types = new(SymbolEqualityComparer.Default);
 
     // The eight rule analyzers see the same operation trees (the driver caches them per semantic model):
     // walk each block once. The sentinel stands for "nothing to analyze here".
-    private static readonly CollectedBlock Nothing = new(null!, null, false, Array.Empty<IFieldSymbol>());
+    private static readonly CollectedBlock Nothing = new(null!, null, false, Array.Empty<ISymbol>());
     private readonly ConditionalWeakTable<IOperation, CollectedBlock> _blocks = new();
 
-    private SharedAnalysis(TlsTypes? types) => Types = types;
+    private SharedAnalysis(TlsTypes? types, MethodSummaries? summaries)
+    {
+        Types = types;
+        Summaries = summaries;
+    }
 
     public CollectedBlock? GetOrCollect(IOperation block, Func<IOperation, CollectedBlock?> collect)
     {
@@ -33,14 +37,16 @@ internal sealed class SharedAnalysis
 
     public TlsTypes? Types { get; }
 
+    public MethodSummaries? Summaries { get; }
+
     public static SharedAnalysis For(Compilation compilation) =>
-        ByCompilation.GetValue(compilation, c => TlsTypes.TryCreate(c) is { } types ? new SharedAnalysis(types) : None);
+        ByCompilation.GetValue(compilation, c => TlsTypes.TryCreate(c) is { } types ? new SharedAnalysis(types, new MethodSummaries(c, types)) : None);
 
     /// <summary>The sites of a type, computed by the first rule analyzer that asks.</summary>
     public IReadOnlyList<Site> GetSites(INamedTypeSymbol type, IReadOnlyList<CollectedBlock> blocks, CancellationToken cancellationToken)
     {
         var lazy = _types.GetOrAdd(type, _ => new Lazy<IReadOnlyList<Site>>(
-            () => Guard.Run(() => TypeAnalysis.Run(Types!, blocks), Array.Empty<Site>()),
+            () => Guard.Run(() => TypeAnalysis.Run(Types!, Summaries!, blocks), Array.Empty<Site>()),
             LazyThreadSafetyMode.ExecutionAndPublication));
         cancellationToken.ThrowIfCancellationRequested();
         return lazy.Value;

@@ -23,6 +23,9 @@ internal enum TaskUseKind
 
     /// <summary>Awaited or blocked on with a real time limit.</summary>
     Bounded,
+
+    /// <summary>Only continued (<c>ContinueWith</c>, the continuation's task dropped): observed, but with no time limit.</summary>
+    Continued,
 }
 
 /// <summary>
@@ -78,6 +81,9 @@ internal sealed class TaskUse
         {
             case "ConfigureAwait" or "AsTask" or "Preserve":
                 return Classify(invocation, depth + 1);
+            case "ContinueWith":
+                // A continuation waits for the task as long as it takes: no bound, though nothing blocks on it.
+                return Classify(invocation, depth + 1) is var continued && continued == TaskUseKind.Dropped ? TaskUseKind.Continued : continued;
             case "WaitAsync":
                 return HasTimeLimit(invocation) ? TaskUseKind.Bounded : Classify(invocation, depth + 1);
             case "Wait":

@@ -90,34 +90,6 @@ internal sealed class TlsTypes
 
     public bool IsTls(ITypeSymbol? type) => KindOf(type) != TlsKind.None;
 
-    private readonly ConcurrentDictionary<ITypeSymbol, bool> _selfClosing = new(SymbolEqualityComparer.Default);
-
-    /// <summary>
-    /// A TLS stream subclass whose own Close/Dispose/DisposeAsync override sends close_notify (FluentFTP's
-    /// FtpSslStream does): disposing it is a graceful close.
-    /// </summary>
-    public bool ClosesGracefully(ITypeSymbol? type)
-    {
-        if (type is null || !IsTls(type)) return false;
-        return _selfClosing.GetOrAdd(type, t =>
-        {
-            for (var current = t; current is not null && current.Locations.Any(l => l.IsInSource); current = current.BaseType)
-            {
-                foreach (var member in current.GetMembers())
-                {
-                    if (member is not IMethodSymbol { IsOverride: true, Name: "Close" or "Dispose" or "DisposeAsync" } method) continue;
-                    foreach (var reference in method.DeclaringSyntaxReferences)
-                    {
-                        var text = reference.GetSyntax().ToString();
-                        if (text.Contains("ShutdownAsync") || text.Contains("CloseNotify") || text.Contains("GracefulTlsClose")) return true;
-                    }
-                }
-            }
-
-            return false;
-        });
-    }
-
     /// <summary>Types that can hold a TLS stream without saying so: <c>Stream s = ssl</c>, <c>object o</c>, interfaces.</summary>
     public bool CanHoldTls(ITypeSymbol? type) =>
         type is not null && (IsTls(type) || type.SpecialType == SpecialType.System_Object || type.TypeKind == TypeKind.Interface

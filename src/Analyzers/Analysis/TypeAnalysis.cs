@@ -12,7 +12,7 @@ internal sealed class CollectedBlock
     private readonly IOperation _root;
     private ControlFlowGraph? _graph;
 
-    public CollectedBlock(IOperation root, ControlFlowGraph? graph, bool touchesTls, IReadOnlyCollection<IFieldSymbol> fields)
+    public CollectedBlock(IOperation root, ControlFlowGraph? graph, bool touchesTls, IReadOnlyCollection<ISymbol> fields)
     {
         _root = root;
         _graph = graph;
@@ -33,8 +33,11 @@ internal sealed class CollectedBlock
     /// <summary>Uses a TLS-typed value directly.</summary>
     public bool TouchesTls { get; }
 
-    /// <summary>This type's fields of stream, socket or wrapper type that it references.</summary>
-    public IReadOnlyCollection<IFieldSymbol> Fields { get; }
+    /// <summary>Calls a method of this compilation that returns a Stream (or a task of one), which may be a TLS stream.</summary>
+    public bool CallsStreamHelper { get; set; }
+
+    /// <summary>This type's fields and auto-properties of stream, socket or wrapper type that it references.</summary>
+    public IReadOnlyCollection<ISymbol> Fields { get; }
 }
 
 /// <summary>
@@ -44,13 +47,13 @@ internal sealed class CollectedBlock
 /// </summary>
 internal static class TypeAnalysis
 {
-    public static IReadOnlyList<Site> Run(TlsTypes types, IReadOnlyList<CollectedBlock> blocks)
+    public static IReadOnlyList<Site> Run(TlsTypes types, MethodSummaries summaries, IReadOnlyList<CollectedBlock> blocks)
     {
-        var facts = BuildFacts(types, blocks);
+        var facts = BuildFacts(types, summaries, blocks);
         var relevant = blocks.Where(b => b.TouchesTls || b.Fields.Any(facts.Contains)).ToList();
         if (relevant.Count == 0) return new List<Site>();
 
-        var models = relevant.Select(b => ConnectionModel.Build(b.Graph, types, facts, outer: null)).ToList();
+        var models = relevant.Select(b => ConnectionModel.Build(b.Graph, types, summaries, facts, outer: null)).ToList();
 
         // Class-level: a field group shut down (or read with a timeout) in any method.
         foreach (var model in models)
@@ -61,6 +64,7 @@ internal static class TypeAnalysis
                 var group = facts.Group(connection.FieldGroup);
                 group.HasShutdown |= connection.HasShutdownCall || connection.SelfClosing;
                 group.HasReadTimeout |= connection.HasReadTimeout;
+                group.HasAbortiveClose |= connection.AbortiveIntent;
             }
         }
 
@@ -72,6 +76,7 @@ internal static class TypeAnalysis
                 var group = facts.Group(connection.FieldGroup);
                 connection.ClassShutsDown |= group.HasShutdown;
                 connection.HasReadTimeout |= group.HasReadTimeout;
+                connection.AbortiveIntent |= group.HasAbortiveClose;
             }
         }
 
@@ -80,20 +85,20 @@ internal static class TypeAnalysis
         return sites;
     }
 
-    private static ClassFacts BuildFacts(TlsTypes types, IReadOnlyList<CollectedBlock> blocks)
+    private static ClassFacts BuildFacts(TlsTypes types, MethodSummaries summaries, IReadOnlyList<CollectedBlock> blocks)
     {
         if (!blocks.Any(b => b.Fields.Count > 0)) return ClassFacts.Empty;
         var facts = new ClassFacts();
         foreach (var block in blocks)
         {
-            if (!block.TouchesTls || block.Fields.Count == 0) continue;
-            var model = ConnectionModel.Build(block.Graph, types, ClassFacts.Empty, outer: null);
+            if (!(block.TouchesTls || block.CallsStreamHelper) || block.Fields.Count == 0) continue;
+            var model = ConnectionModel.Build(block.Graph, types, summaries, ClassFacts.Empty, outer: null);
             foreach (var group in model.Bindings
-                .Where(b => b.Key is IFieldSymbol)
+                .Where(b => Members.IsMember(b.Key))
                 .GroupBy(b => model.GetConnection(b.Value.Connection).Id))
             {
                 var connection = model.GetConnection(group.Key);
-                facts.AddConnection(connection.Kind, group.Select(b => ((IFieldSymbol)b.Key, b.Value.Role)).ToList());
+                facts.AddConnection(connection.Kind, group.Select(b => ((ISymbol)b.Key, b.Value.Role)).ToList());
             }
         }
 

@@ -27,7 +27,7 @@ public sealed class UnboundedHandshakeAnalyzer : TlsAnalyzerBase
         else if (site.IsAsync)
         {
             if (!site.Tasks.IsRealToken(site.Tasks.TokenArgument(site.Invocation))
-                && site.Tasks.Classify(site.Invocation) is TaskUseKind.Awaited or TaskUseKind.Blocked or TaskUseKind.Dropped)
+                && site.Tasks.Classify(site.Invocation) is TaskUseKind.Awaited or TaskUseKind.Blocked or TaskUseKind.Dropped or TaskUseKind.Continued)
             {
                 reporter.AtCall(site);
             }
