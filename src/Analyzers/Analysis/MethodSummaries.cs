@@ -13,6 +13,9 @@ internal enum ParameterEffect
     /// <summary>Nothing the analysis follows: borrowed.</summary>
     None,
 
+    /// <summary>Takes ownership of it: the caller no longer answers for its close (configured: ownership_transfer_methods).</summary>
+    TakesOwnership,
+
     /// <summary>Disposes or closes it, without a shutdown.</summary>
     Closes,
 
@@ -67,10 +70,13 @@ internal sealed class MethodSummaries
     [ThreadStatic]
     private static HashSet<IMethodSymbol>? t_inProgress;
 
-    public MethodSummaries(Compilation compilation, TlsTypes types)
+    private readonly Configuration.ConfiguredMethods? _configured;
+
+    public MethodSummaries(Compilation compilation, TlsTypes types, Configuration.ConfiguredMethods? configured = null)
     {
         _compilation = compilation;
         _types = types;
+        _configured = configured;
     }
 
     /// <summary>The summary of a method of this compilation with a body; <see cref="MethodSummary.Opaque"/> otherwise.</summary>
@@ -79,6 +85,7 @@ internal sealed class MethodSummaries
         if (method is null) return MethodSummary.Opaque;
         method = method.ReducedFrom ?? method;
         method = method.OriginalDefinition;
+        if (_configured?.Summary(method) is { } configured) return configured;
         if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) || method.DeclaringSyntaxReferences.Length == 0)
         {
             return MethodSummary.Opaque;
