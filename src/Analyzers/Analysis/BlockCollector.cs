@@ -51,6 +51,16 @@ internal sealed class BlockCollector
         }
     }
 
+    /// <summary>The member a transport value is built on: <c>new NetworkStream(_socket)</c>, <c>_tcp.GetStream()</c>, <c>_tcp.Client</c>.</summary>
+    private ISymbol? TransportSource(IOperation value) => OperationWalker.Unwrap(value) switch
+    {
+        IObjectCreationOperation creation when _types.IsTransport(creation.Type) && creation.Arguments.Length > 0 =>
+            Members.OfThis(OperationWalker.Unwrap(creation.Arguments[0].Value)),
+        IInvocationOperation { TargetMethod.Name: "GetStream", Instance: { } instance } => Members.OfThis(OperationWalker.Unwrap(instance)),
+        IPropertyReferenceOperation { Property.Name: "Client", Instance: { } instance } => Members.OfThis(OperationWalker.Unwrap(instance)),
+        _ => null,
+    };
+
     private bool ReturnsStream(ITypeSymbol? type) =>
         type is INamedTypeSymbol named
         && (TlsTypes.DerivesFrom(named, _types.Stream)
@@ -62,6 +72,7 @@ internal sealed class BlockCollector
         bool touchesTls = false;
         bool callsStreamHelper = false;
         HashSet<ISymbol>? fields = null;
+        List<(ISymbol Upper, ISymbol Lower)>? links = null;
         Walk(block);
         if (!touchesTls && fields is null) return null;
 
@@ -73,12 +84,18 @@ internal sealed class BlockCollector
         return new CollectedBlock(root, graph, touchesTls, (IReadOnlyCollection<ISymbol>?)fields ?? System.Array.Empty<ISymbol>())
         {
             CallsStreamHelper = callsStreamHelper,
+            TransportLinks = (IReadOnlyList<(ISymbol, ISymbol)>?)links ?? System.Array.Empty<(ISymbol, ISymbol)>(),
         };
 
         // A plain recursive walk: this runs over every method of the compilation, so no enumerator allocations.
         void Walk(IOperation op)
         {
             if (!touchesTls && _types.IsTls(op.Type)) touchesTls = true;
+            if (op is ISimpleAssignmentOperation assignment && Members.OfThis(OperationWalker.Unwrap(assignment.Target)) is { } upper
+                && TransportSource(assignment.Value) is { } lower)
+            {
+                (links ??= new List<(ISymbol, ISymbol)>()).Add((upper, lower));
+            }
             if (!callsStreamHelper && op is IInvocationOperation call && ReturnsStream(call.Type) && call.TargetMethod.DeclaringSyntaxReferences.Length > 0)
             {
                 // A helper of this compilation returning a Stream (or a task of one) may return a TLS stream.

@@ -273,6 +273,10 @@ internal sealed class ConnectionModel
             case IFlowCaptureOperation capture:
                 Store(capture.Id, capture.Value);
                 break;
+            case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern:
+                // if (_io is SslStream ssl): ssl is _io.
+                Store(declared, pattern.Value);
+                break;
             case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation:
                 // Create the connections of TLS-typed symbols now: the flow pass needs them all up front.
                 Resolve(op);

@@ -36,6 +36,9 @@ internal sealed class CollectedBlock
     /// <summary>Calls a method of this compilation that returns a Stream (or a task of one), which may be a TLS stream.</summary>
     public bool CallsStreamHelper { get; set; }
 
+    /// <summary>Members this block builds on other members' transports (<c>_net = new NetworkStream(_socket)</c>).</summary>
+    public IReadOnlyList<(ISymbol Upper, ISymbol Lower)> TransportLinks { get; set; } = System.Array.Empty<(ISymbol, ISymbol)>();
+
     /// <summary>This type's fields and auto-properties of stream, socket or wrapper type that it references.</summary>
     public IReadOnlyCollection<ISymbol> Fields { get; }
 }
@@ -99,6 +102,22 @@ internal static class TypeAnalysis
             {
                 var connection = model.GetConnection(group.Key);
                 facts.AddConnection(connection.Kind, group.Select(b => ((ISymbol)b.Key, b.Value.Role)).ToList());
+            }
+        }
+
+        // A transport built on another member (in a constructor, say) shares its place beneath the TLS stream.
+        var links = blocks.SelectMany(b => b.TransportLinks).ToList();
+        for (bool changed = links.Count > 0; changed;)
+        {
+            changed = false;
+            foreach (var (upper, lower) in links)
+            {
+                if (facts.Contains(upper) && facts.Contains(lower)) continue;
+                bool upperKnown = facts.TryGet(upper, out var group, out var role) && role == Role.Transport;
+                bool lowerKnown = facts.TryGet(lower, out var lowerGroup, out var lowerRole) && lowerRole == Role.Transport;
+                if (upperKnown == lowerKnown) continue;
+                facts.AddConnection(facts.Group(upperKnown ? group : lowerGroup).Kind, new[] { (upper, Role.Transport), (lower, Role.Transport) });
+                changed = true;
             }
         }
 

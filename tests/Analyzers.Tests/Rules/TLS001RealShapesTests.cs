@@ -212,3 +212,69 @@ public class TLS001RealShapesTests
         }
         """);
 }
+
+public class TLS001OwnerClassTests
+{
+    [Fact]
+    public Task Transport_closed_in_the_owner_class_whose_stream_field_holds_tls() => CSharpVerifier.VerifyAsync("""
+        sealed class SipChannel
+        {
+            private readonly Socket _socket;
+            private NetworkStream? _net;
+            private Stream? _io;
+
+            public SipChannel(Socket socket)
+            {
+                _socket = socket;
+                _net = new NetworkStream(_socket);
+                _io = _net;
+            }
+
+            public async Task ConnectAsync(string host, CancellationToken ct)
+            {
+                var ssl = new SslStream(_net!);
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, ct);
+                _io = ssl;
+            }
+
+            public void Shutdown()
+            {
+                {|TLS001:_socket.Shutdown(SocketShutdown.Both)|};
+                _socket.Close();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Transport_closed_after_the_owner_class_closed_its_tls_field_gracefully_is_quiet() => CSharpVerifier.VerifyAsync("""
+        using TlsShutdown;
+
+        sealed class SipChannel
+        {
+            private readonly Socket _socket;
+            private NetworkStream? _net;
+            private Stream? _io;
+
+            public SipChannel(Socket socket)
+            {
+                _socket = socket;
+                _net = new NetworkStream(_socket);
+                _io = _net;
+            }
+
+            public async Task ConnectAsync(string host, CancellationToken ct)
+            {
+                var ssl = new SslStream(_net!);
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, ct);
+                _io = ssl;
+            }
+
+            public async Task ShutdownAsync()
+            {
+                if (_io is SslStream ssl) await GracefulTlsClose.CloseAsync(ssl);
+                _socket.Shutdown(SocketShutdown.Both);
+                _socket.Close();
+            }
+        }
+        """);
+}
