@@ -61,6 +61,11 @@ internal sealed class BlockCollector
         _ => null,
     };
 
+    /// <summary>A private ordinary method of this type: every call to it is in this type.</summary>
+    private bool IsPrivateHelper(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.Ordinary && method.DeclaredAccessibility == Accessibility.Private
+        && SymbolEqualityComparer.Default.Equals(method.ContainingType, _type);
+
     private bool ReturnsStream(ITypeSymbol? type) =>
         type is INamedTypeSymbol named
         && (TlsTypes.DerivesFrom(named, _types.Stream)
@@ -71,10 +76,13 @@ internal sealed class BlockCollector
     {
         bool touchesTls = false;
         bool callsStreamHelper = false;
+        bool reachesOtherObjects = false;
         HashSet<ISymbol>? fields = null;
         List<(ISymbol Upper, ISymbol Lower)>? links = null;
+        HashSet<IMethodSymbol>? helperCalls = null;
+        HashSet<IMethodSymbol>? helperReferences = null;
         Walk(block);
-        if (!touchesTls && fields is null) return null;
+        if (!touchesTls && !reachesOtherObjects && fields is null && helperCalls is null && helperReferences is null) return null;
 
         // A block that touches a TLS stream is analyzed for sure: take the driver's graph, which other
         // analyzers (CA2000 and the other dataflow rules) share. Field-only blocks build theirs later, if needed.
@@ -84,13 +92,34 @@ internal sealed class BlockCollector
         return new CollectedBlock(root, graph, touchesTls, (IReadOnlyCollection<ISymbol>?)fields ?? System.Array.Empty<ISymbol>())
         {
             CallsStreamHelper = callsStreamHelper,
+            ReachesOtherObjects = reachesOtherObjects,
             TransportLinks = (IReadOnlyList<(ISymbol, ISymbol)>?)links ?? System.Array.Empty<(ISymbol, ISymbol)>(),
+            Owner = context.OwningSymbol as IMethodSymbol,
+            HelperCalls = (IReadOnlyCollection<IMethodSymbol>?)helperCalls ?? System.Array.Empty<IMethodSymbol>(),
+            HelperReferences = (IReadOnlyCollection<IMethodSymbol>?)helperReferences ?? System.Array.Empty<IMethodSymbol>(),
         };
 
         // A plain recursive walk: this runs over every method of the compilation, so no enumerator allocations.
         void Walk(IOperation op)
         {
             if (!touchesTls && _types.IsTls(op.Type)) touchesTls = true;
+            if (op is IInvocationOperation { Instance: null or IInstanceReferenceOperation } helperCall && IsPrivateHelper(helperCall.TargetMethod))
+            {
+                (helperCalls ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(helperCall.TargetMethod);
+            }
+            else if (op is IMethodReferenceOperation reference && IsPrivateHelper(reference.Method))
+            {
+                // Used as a delegate: its callers are not all known.
+                (helperReferences ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(reference.Method);
+            }
+            if (!reachesOtherObjects && op is IMemberReferenceOperation { Instance: not (null or IInstanceReferenceOperation) } other
+                && (_types.IsInteresting(other.Type) || _types.CanHoldTls(other.Type)) && Members.OfOther(other) is { } otherMember
+                && _shared.Summaries!.FactsOf(otherMember.ContainingType).Roles.ContainsKey(otherMember))
+            {
+                // Another object's member known to hold a TLS stream or the transport beside it (peer.Socket).
+                reachesOtherObjects = true;
+            }
+
             if (op is ISimpleAssignmentOperation assignment && Members.OfThis(OperationWalker.Unwrap(assignment.Target)) is { } upper
                 && TransportSource(assignment.Value) is { } lower)
             {

@@ -15,6 +15,12 @@ internal sealed class ClassFacts
 
     public static ClassFacts Empty { get; } = new();
 
+    /// <summary>
+    /// What each private helper of the class does to field groups (closes, shuts down), flow-insensitively:
+    /// a call to it acts on those groups in the caller (<c>Close() { DisposeStream(); CloseSocket(); }</c>).
+    /// </summary>
+    public Dictionary<IMethodSymbol, Dictionary<int, ParameterEffect>> HelperEffects { get; } = new(SymbolEqualityComparer.Default);
+
     public bool IsEmpty => _fields.Count == 0;
 
     public bool TryGet(ISymbol field, out int group, out Role role)

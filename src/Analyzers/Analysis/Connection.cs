@@ -33,6 +33,9 @@ internal sealed class Connection
     /// <summary>This method shuts the connection down somewhere (ShutdownAsync, GracefulTlsClose, BouncyCastle Close).</summary>
     public bool HasShutdownCall { get; set; }
 
+    /// <summary>This method closes the connection somewhere (its stream, an owner or its transport).</summary>
+    public bool HasCloseCall { get; set; }
+
     /// <summary>The TLS stream's own Close/Dispose sends close_notify (a subclass that overrides them).</summary>
     public bool SelfClosing { get; set; }
 

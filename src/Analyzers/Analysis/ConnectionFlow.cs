@@ -25,32 +25,42 @@ internal sealed class ConnectionFlow
     private readonly TaskUse _tasks;
     private readonly TlsTypes _types;
     private readonly List<Site> _sites;
+    private readonly ClassFacts _facts;
+    private readonly List<HelperCall>? _helperCalls;
     private readonly int _count;
+    private bool _failureHandler;
+    private BasicBlock? _block;
 
-    private ConnectionFlow(ConnectionModel model, List<Site> sites)
+    private ConnectionFlow(ConnectionModel model, ClassFacts facts, List<Site> sites, List<HelperCall>? helperCalls)
     {
         _model = model;
         _types = model.Types;
         _tasks = new TaskUse(model.Types, model.Operations);
+        _facts = facts;
         _sites = sites;
+        _helperCalls = helperCalls;
         _count = model.ConnectionCount;
     }
 
     /// <summary>
     /// Analyzes a graph and, recursively, its lambdas and local functions. A graph that runs only when
-    /// something failed (<paramref name="failureHandler"/>) starts as error handling.
+    /// something failed (<paramref name="failureHandler"/>) starts as error handling; the field groups in
+    /// <paramref name="notLiveGroups"/> start not live (every caller of this private helper ended them first).
+    /// Calls to the class's private helpers are recorded in <paramref name="helperCalls"/>.
     /// </summary>
-    public static void Analyze(ConnectionModel model, ClassFacts facts, List<Site> sites, bool failureHandler = false)
+    public static void Analyze(
+        ConnectionModel model, ClassFacts facts, List<Site> sites, List<HelperCall>? helperCalls = null, bool failureHandler = false, ISet<int>? notLiveGroups = null)
     {
-        new ConnectionFlow(model, sites).Run(failureHandler);
+        new ConnectionFlow(model, facts, sites, helperCalls).Run(failureHandler, notLiveGroups);
         foreach (var nested in model.NestedGraphs)
         {
-            Analyze(ConnectionModel.Build(nested.Graph, model.Types, model.Summaries, facts, model), facts, sites, failureHandler || nested.FailureCallback);
+            Analyze(ConnectionModel.Build(nested.Graph, model.Types, model.Summaries, facts, model), facts, sites, helperCalls, failureHandler || nested.FailureCallback);
         }
     }
 
-    private void Run(bool failureHandler)
+    private void Run(bool failureHandler, ISet<int>? notLiveGroups)
     {
+        _failureHandler = failureHandler;
         var blocks = _model.Graph.Blocks;
         var input = new FlowState?[blocks.Length];
         var queue = new Queue<int>();
@@ -61,7 +71,8 @@ internal sealed class ConnectionFlow
         // A connection this method creates (or stores into its field) is not live before that; one it was given is.
         input[0] = failureHandler
             ? FlowState.Uniform(count, _ => FlowState.Error | FlowState.Authenticated)
-            : FlowState.Uniform(count, i => _model.GetConnection(i) is { Origin: not Origin.Created, EstablishedHere: false }
+            : FlowState.Uniform(count, i => _model.GetConnection(i) is { Origin: not Origin.Created, EstablishedHere: false } connection
+                && (notLiveGroups is null || !notLiveGroups.Contains(connection.FieldGroup))
                 ? (ushort)(FlowState.Authenticated | FlowState.Pending)
                 : (ushort)0);
         Enqueue(0);
@@ -192,6 +203,7 @@ internal sealed class ConnectionFlow
 
     private void Transfer(FlowState state, BasicBlock block, bool report)
     {
+        _block = block;
         foreach (var op in block.Operations)
         {
             OperationWalker.PostOrder(op, o => Apply(o, state, report));
@@ -268,6 +280,13 @@ internal sealed class ConnectionFlow
             return;
         }
 
+        // peer = next: another object, another connection (foreach over connections, say).
+        if (_model.TryGetObjectConnection(_model.TargetKeyOf(assignment.Target), out var objectConnection) && objectConnection < _count)
+        {
+            state.Reset(objectConnection);
+            Live(state, objectConnection);
+        }
+
         // _stream = ssl: a local's stream moved into a field belongs to the class now (its other methods close it).
         if (Members.IsMember(_model.TargetKeyOf(assignment.Target))
             && OperationWalker.Unwrap(assignment.Value) is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation)
@@ -276,7 +295,7 @@ internal sealed class ConnectionFlow
             return;
         }
 
-        if (_model.TargetKeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
+        if (_model.TargetKeyOf(assignment.Target) is null or MemberPath && assignment.Target is not IDiscardOperation)
         {
             // Stored in a property, an array, another object: not ours to close any more.
             if (Track(assignment.Value) is { Role: not Role.Transport } stored) End(state, stored.Connection, FlowState.Escaped);
@@ -308,6 +327,11 @@ internal sealed class ConnectionFlow
         {
             receiver = invocation.Arguments[0].Value;
             first = 1;
+        }
+
+        if (_facts.HelperEffects.TryGetValue(method, out var helperEffects) && invocation.Instance is null or IInstanceReferenceOperation)
+        {
+            ApplyHelperCall(method, helperEffects, state, report);
         }
 
         var summary = _model.Summaries.Of(method);
@@ -432,6 +456,53 @@ internal sealed class ConnectionFlow
         }
     }
 
+    /// <summary>
+    /// A call to a private helper of the class: records whether it runs in error handling and which field
+    /// groups are live at the call, then applies what the helper does to the groups (it reports its own closes).
+    /// </summary>
+    private void ApplyHelperCall(IMethodSymbol helper, Dictionary<int, ParameterEffect> effects, FlowState state, bool report)
+    {
+        if (report && _helperCalls is not null)
+        {
+            var live = new Dictionary<int, bool>();
+            bool anyLive = false, anyError = false;
+            foreach (var connection in _model.Connections)
+            {
+                if (connection.Id >= _count) continue;
+                anyLive |= state.MayHave(connection.Id, FlowState.Pending);
+                anyError |= state.MayHave(connection.Id, FlowState.Error);
+                if (connection.FieldGroup >= 0) live[connection.FieldGroup] = state.MayHave(connection.Id, FlowState.Pending);
+            }
+
+            bool inFailure = _failureHandler || InCatch(_block) || (anyError && !anyLive);
+            lock (_helperCalls) _helperCalls.Add(new HelperCall(helper, inFailure, live));
+        }
+
+        foreach (var pair in effects)
+        {
+            if (!_model.TryGetGroupConnection(pair.Key, out var id) || id >= _count) continue;
+            switch (pair.Value)
+            {
+                case ParameterEffect.ShutsDown or ParameterEffect.ClosesGracefully:
+                    End(state, id, FlowState.Shutdown | FlowState.Authenticated);
+                    break;
+                case ParameterEffect.Closes:
+                    End(state, id, FlowState.Closed);
+                    break;
+            }
+        }
+    }
+
+    private static bool InCatch(BasicBlock? block)
+    {
+        for (var region = block?.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler or ControlFlowRegionKind.Filter) return true;
+        }
+
+        return false;
+    }
+
     public static bool IsHandshake(string name, TlsKind kind) =>
         name.StartsWith("AuthenticateAs", System.StringComparison.Ordinal) || name == "NegotiateClientCertificateAsync" || ApmHandshake.IsBegin(name)
         || (kind == TlsKind.BouncyCastle && name is "Connect" or "Accept");
@@ -487,4 +558,23 @@ internal sealed class ConnectionFlow
         ushort must = connection is null || state is null ? (ushort)0 : state.Must[connection.Id];
         _sites.Add(new Site(kind, invocation, receiverKind, connection, role, may, must, _tasks, _types));
     }
+}
+
+/// <summary>A call to one of the class's private helpers, with what held at the call.</summary>
+internal sealed class HelperCall
+{
+    public HelperCall(IMethodSymbol callee, bool inFailure, Dictionary<int, bool> liveGroups)
+    {
+        Callee = callee;
+        InFailure = inFailure;
+        LiveGroups = liveGroups;
+    }
+
+    public IMethodSymbol Callee { get; }
+
+    /// <summary>Called from a catch block, a failure callback, or a path where a handshake failed.</summary>
+    public bool InFailure { get; }
+
+    /// <summary>Per field group the caller knows: whether it may be live at the call.</summary>
+    public Dictionary<int, bool> LiveGroups { get; }
 }

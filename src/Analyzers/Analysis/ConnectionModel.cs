@@ -23,6 +23,7 @@ internal sealed class ConnectionModel
     private readonly Dictionary<IOperation, int> _creations = new();
     private readonly Dictionary<IOperation, int> _owners = new();
     private readonly Dictionary<IOperation, int> _received = new();
+    private readonly Dictionary<object, int> _objectConnections = new(KeyComparer.Instance);
     private readonly Dictionary<int, int> _groupConnections = new();
     private readonly Dictionary<int, int> _outerConnections = new();
     private readonly HashSet<object> _replaced = new(KeyComparer.Instance);
@@ -121,7 +122,7 @@ internal sealed class ConnectionModel
                     return Resolve(property.Instance);
                 }
 
-                return null;
+                goto default;
             case IInvocationOperation invocation when invocation.TargetMethod.Name == "GetStream" && invocation.Instance is not null
                 && TlsTypes.DerivesFrom(invocation.Instance.Type, _types.TcpClient):
                 return Resolve(invocation.Instance);
@@ -137,6 +138,8 @@ internal sealed class ConnectionModel
         ILocalReferenceOperation local => local.Local,
         IParameterReferenceOperation parameter => parameter.Parameter,
         IFieldReferenceOperation or IPropertyReferenceOperation when Members.OfThis(OperationWalker.Unwrap(operation)) is { } member => member,
+        IMemberReferenceOperation { Instance: { } instance } reference when Members.OfOther(reference) is { } member && KeyOf(instance) is { } instanceKey =>
+            new MemberPath(instanceKey, member),
         IFlowCaptureReferenceOperation capture => capture.Id,
         _ => null,
     };
@@ -157,15 +160,11 @@ internal sealed class ConnectionModel
         // Class-level facts: a field of a known group.
         if (Members.IsMember(key) && _facts.TryGet((ISymbol)key, out var group, out var role))
         {
-            if (!_groupConnections.TryGetValue(group, out var groupConnection))
-            {
-                groupConnection = NewConnection(Origin.Field, _facts.Group(group).Kind).Id;
-                _connections[groupConnection].FieldGroup = group;
-                _groupConnections[group] = groupConnection;
-            }
-
-            return Bind(key, groupConnection, role);
+            return Bind(key, GroupConnection(group), role);
         }
+
+        // A member of another object of this compilation (client.Stream, channel.Socket), known from that type's facts.
+        if (key is MemberPath path && LookupForeign(path) is { } foreign) return foreign;
 
         // A value captured from the enclosing method: that method's connection, seen here like a parameter.
         if (key is ISymbol && _outer?.Lookup(key) is { } outerBinding)
@@ -192,6 +191,81 @@ internal sealed class ConnectionModel
             _ => Origin.Received,
         };
         return Bind(key, NewConnection(origin, kind).Id, Role.Tls);
+    }
+
+    /// <summary>The connection of the object a local or parameter refers to (through its members), if any.</summary>
+    public bool TryGetObjectConnection(object? key, out int connection)
+    {
+        if (key is not null && _objectConnections.TryGetValue(key, out connection))
+        {
+            connection = Find(connection);
+            return true;
+        }
+
+        connection = -1;
+        return false;
+    }
+
+    private Binding? LookupForeign(MemberPath path)
+    {
+        var role = Role.Tls;
+        var kind = _types.KindOf(TlsTypes.TypeOf(path.Member));
+        var facts = Summaries.FactsOf(path.Member.ContainingType);
+        if (kind == TlsKind.None)
+        {
+            if (!facts.Roles.TryGetValue(path.Member, out role)) return null;
+            kind = facts.Kind;
+        }
+
+        // One connection per object: client.Socket and client.Stream are the same connection.
+        if (!_objectConnections.TryGetValue(path.Instance, out var id))
+        {
+            var connection = NewConnection(Origin.Received, kind);
+            connection.ClassShutsDown = facts.ShutsDown;
+            id = connection.Id;
+            _objectConnections[path.Instance] = id;
+        }
+
+        return Bind(path, id, role);
+    }
+
+    /// <summary>The connection standing for a class field group in this method, created on first use.</summary>
+    private int GroupConnection(int group)
+    {
+        if (!_groupConnections.TryGetValue(group, out var groupConnection))
+        {
+            groupConnection = NewConnection(Origin.Field, _facts.Group(group).Kind).Id;
+            _connections[groupConnection].FieldGroup = group;
+            _groupConnections[group] = groupConnection;
+        }
+
+        return groupConnection;
+    }
+
+    /// <summary>The connection of a field group here, if this method touches the group (or calls a helper that does).</summary>
+    public bool TryGetGroupConnection(int group, out int connection)
+    {
+        if (_groupConnections.TryGetValue(group, out connection))
+        {
+            connection = Find(connection);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>What this method does to each field group it touches: shuts it down, or only closes it.</summary>
+    public Dictionary<int, ParameterEffect> GroupEffects()
+    {
+        var effects = new Dictionary<int, ParameterEffect>();
+        foreach (var connection in Connections)
+        {
+            if (connection.FieldGroup < 0) continue;
+            var effect = connection.HasShutdownCall ? ParameterEffect.ShutsDown : connection.HasCloseCall ? ParameterEffect.Closes : ParameterEffect.None;
+            if (effect != ParameterEffect.None) effects[connection.FieldGroup] = effect;
+        }
+
+        return effects;
     }
 
     private Connection NewConnection(Origin origin, TlsKind kind)
@@ -260,6 +334,10 @@ internal sealed class ConnectionModel
         {
             case IObjectCreationOperation creation:
                 VisitCreation(creation);
+                break;
+            case IInvocationOperation helperCall when _facts.HelperEffects.TryGetValue(helperCall.TargetMethod, out var helperEffects):
+                // A private helper acting on field groups: the groups are part of this method's picture.
+                foreach (var group in helperEffects.Keys) GroupConnection(group);
                 break;
             case IInvocationOperation or IAwaitOperation when !_received.ContainsKey(op) && ReturnsTls(op) is var kind && kind != TlsKind.None:
                 // A TLS stream a call returns (CreateTlsStreamAsync): live from the call on.
@@ -579,6 +657,7 @@ internal sealed class ConnectionModel
 
         if (Resolve(invocation.Instance) is not { } binding) return;
         var connection = GetConnection(binding.Connection);
+        if (method.Name is "Dispose" or "DisposeAsync" or "Close" or "Shutdown") connection.HasCloseCall = true;
         if (binding.Role == Role.Tls && (method.Name == "ShutdownAsync" || (connection.Kind == TlsKind.BouncyCastle && method.Name == "Close")))
         {
             connection.HasShutdownCall = true;
@@ -625,4 +704,26 @@ internal readonly struct NestedGraph
     public ControlFlowGraph Graph { get; }
 
     public bool FailureCallback { get; }
+}
+
+/// <summary>The tracking key of a member of another object: <c>client.Stream</c> is (client, Stream).</summary>
+internal sealed class MemberPath
+{
+    public MemberPath(object instance, ISymbol member)
+    {
+        Instance = instance;
+        Member = member;
+    }
+
+    public object Instance { get; }
+
+    public ISymbol Member { get; }
+
+    public override bool Equals(object? obj) =>
+        obj is MemberPath other && KeyComparer.Instance.Equals(Instance, other.Instance) && SymbolEqualityComparer.Default.Equals(Member, other.Member);
+
+    public override int GetHashCode() =>
+        (KeyComparer.Instance.GetHashCode(Instance) * 31) + SymbolEqualityComparer.Default.GetHashCode(Member);
+
+    public override string ToString() => Member.Name;
 }

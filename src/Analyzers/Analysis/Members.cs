@@ -20,6 +20,22 @@ internal static class Members
         _ => null,
     };
 
+    /// <summary>
+    /// A field or (non-indexer) property of another object declared in this compilation's source, reached
+    /// through a reference the analysis tracks: <c>client.Stream</c>, <c>_outer._stream</c>.
+    /// </summary>
+    public static ISymbol? OfOther(IMemberReferenceOperation reference)
+    {
+        if (reference.Instance is null or IInstanceReferenceOperation) return null;
+        var member = reference switch
+        {
+            IFieldReferenceOperation field => (ISymbol)field.Field,
+            IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
+            _ => null,
+        };
+        return member is { IsStatic: false } && member.DeclaringSyntaxReferences.Length > 0 ? member : null;
+    }
+
     public static bool IsMember(object? key) => key is IFieldSymbol || key is IPropertySymbol;
 
     /// <summary>A property declared in source with accessors and no bodies: the compiler gives it a field.</summary>

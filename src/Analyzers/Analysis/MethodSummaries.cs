@@ -105,6 +105,93 @@ internal sealed class MethodSummaries
         }
     }
 
+    /// <summary>
+    /// A helper's body is in another member (often another file): its operations need that tree's model.
+    /// Only members a tracked stream reaches get here, each once per compilation.
+    /// </summary>
+    private SemanticModel ModelOf(SyntaxTree tree) => _models.GetOrAdd(tree, t =>
+    {
+#pragma warning disable RS1030 // Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer
+        return _compilation.GetSemanticModel(t);
+#pragma warning restore RS1030
+    });
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ForeignTypeFacts> _typeFacts = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// What another type of this compilation says about its members, for code that reaches them through an
+    /// object of that type (<c>client.Stream</c>, <c>channel.Socket</c>): which hold a TLS stream (TLS-typed, or
+    /// assigned one somewhere in the type), which are transports beside it, and whether the type shuts it down.
+    /// </summary>
+    public ForeignTypeFacts FactsOf(INamedTypeSymbol? type)
+    {
+        if (type is null || !SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, _compilation.Assembly)) return ForeignTypeFacts.None;
+        return _typeFacts.GetOrAdd(type.OriginalDefinition, t => Guard.Run(() => ComputeFacts(t), ForeignTypeFacts.None));
+    }
+
+    private ForeignTypeFacts ComputeFacts(INamedTypeSymbol type)
+    {
+        var roles = new Dictionary<ISymbol, Role>(SymbolEqualityComparer.Default);
+        var kind = TlsKind.None;
+        bool shutsDown = false;
+        foreach (var member in type.GetMembers())
+        {
+            var memberType = TlsTypes.TypeOf(member);
+            if (member is IFieldSymbol { IsImplicitlyDeclared: false } || (member is IPropertySymbol property && Members.IsAutoProperty(property)))
+            {
+                if (_types.KindOf(memberType) is var k && k != TlsKind.None)
+                {
+                    roles[member] = Role.Tls;
+                    kind = k;
+                }
+            }
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax();
+            var model = ModelOf(syntax.SyntaxTree);
+            foreach (var node in syntax.DescendantNodes())
+            {
+                // Assignments and calls whose target or receiver is a member of this very type.
+                if (node is not (Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax)) continue;
+                switch (model.GetOperation(node))
+                {
+                    case ISimpleAssignmentOperation assignment when Members.OfThis(OperationWalker.Unwrap(assignment.Target)) is { } target
+                        && KindOfValue(assignment.Value) is var assigned && assigned != TlsKind.None:
+                        roles[target] = Role.Tls;
+                        kind = assigned;
+                        break;
+                    case IInvocationOperation invocation when IsShutdownOfMember(invocation):
+                        shutsDown = true;
+                        break;
+                }
+            }
+        }
+
+        if (kind == TlsKind.None) return ForeignTypeFacts.None;
+        foreach (var member in type.GetMembers())
+        {
+            if (!roles.ContainsKey(member) && _types.IsTransport(TlsTypes.TypeOf(member))
+                && (member is IFieldSymbol { IsImplicitlyDeclared: false } || (member is IPropertySymbol property && Members.IsAutoProperty(property))))
+            {
+                roles[member] = Role.Transport;
+            }
+        }
+
+        return new ForeignTypeFacts(roles, kind, shutsDown);
+    }
+
+    private bool IsShutdownOfMember(IInvocationOperation invocation)
+    {
+        if (TlsTypes.Is(invocation.TargetMethod.ContainingType, _types.GracefulTlsClose))
+        {
+            return invocation.Arguments.Length > 0 && Members.OfThis(OperationWalker.Unwrap(invocation.Arguments[0].Value)) is not null;
+        }
+
+        return invocation.TargetMethod.Name == "ShutdownAsync" && invocation.Instance is { } instance && Members.OfThis(OperationWalker.Unwrap(instance)) is not null;
+    }
+
     /// <summary>Whether a TLS stream type's own Close/Dispose/DisposeAsync override sends close_notify (a subclass that shuts itself down).</summary>
     public bool ClosesGracefully(ITypeSymbol? type)
     {
@@ -126,15 +213,7 @@ internal sealed class MethodSummaries
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
             var syntax = reference.GetSyntax();
-            var model = _models.GetOrAdd(syntax.SyntaxTree, tree =>
-            {
-                // A helper's body is in another member (often another file): its operations need that tree's
-                // model. Only methods a tracked stream is handed to get here, once per compilation.
-#pragma warning disable RS1030 // Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer
-                return _compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-            });
-            if (model.GetOperation(syntax) is { } body) OperationWalker.PostOrder(body, operations.Add);
+            if (ModelOf(syntax.SyntaxTree).GetOperation(syntax) is { } body) OperationWalker.PostOrder(body, operations.Add);
         }
 
         var effects = new ParameterEffect[method.Parameters.Length];
@@ -272,4 +351,25 @@ internal sealed class MethodSummaries
             _ => null,
         };
     }
+}
+
+/// <summary>Another type's members as code outside it sees them (<see cref="MethodSummaries.FactsOf"/>).</summary>
+internal sealed class ForeignTypeFacts
+{
+    public static readonly ForeignTypeFacts None = new(new Dictionary<ISymbol, Role>(SymbolEqualityComparer.Default), TlsKind.None, false);
+
+    public ForeignTypeFacts(Dictionary<ISymbol, Role> roles, TlsKind kind, bool shutsDown)
+    {
+        Roles = roles;
+        Kind = kind;
+        ShutsDown = shutsDown;
+    }
+
+    /// <summary>Members holding the TLS stream (<see cref="Role.Tls"/>) or a transport beside it.</summary>
+    public Dictionary<ISymbol, Role> Roles { get; }
+
+    public TlsKind Kind { get; }
+
+    /// <summary>The type shuts the stream down in one of its own methods: outside closes are its dispose path.</summary>
+    public bool ShutsDown { get; }
 }
