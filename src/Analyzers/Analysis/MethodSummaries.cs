@@ -227,7 +227,7 @@ internal sealed class MethodSummaries
         {
             switch (op)
             {
-                case IInvocationOperation invocation:
+                case IInvocationOperation invocation when !OnErrorPathOrDeferred(invocation):
                     Apply(method, invocation, effects, aliases, ref shutsDownThis);
                     break;
                 case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern
@@ -311,6 +311,21 @@ internal sealed class MethodSummaries
             var effect = callee.EffectOn(argument.Parameter);
             if (effect != ParameterEffect.None) Mark(owner, argument.Value, effect, effects, aliases, ref shutsDownThis);
         }
+    }
+
+    /// <summary>
+    /// A call in a catch block, or in a lambda or local function (a timeout or cancellation callback), is not what
+    /// the helper does to its parameter on its normal path: <c>try { … } catch { stream.Dispose(); throw; }</c> and
+    /// <c>new Timer(_ => stream.Close(), …)</c> keep the stream when all goes well (corpus F7).
+    /// </summary>
+    private static bool OnErrorPathOrDeferred(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ICatchClauseOperation or IAnonymousFunctionOperation or ILocalFunctionOperation) return true;
+        }
+
+        return false;
     }
 
     /// <summary>Records an effect on the parameter (or on this) a value refers to; the strongest effect wins.</summary>
