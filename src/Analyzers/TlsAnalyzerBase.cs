@@ -33,13 +33,14 @@ public abstract class TlsAnalyzerBase : DiagnosticAnalyzer
 
     private void OnCompilationStart(CompilationStartAnalysisContext context)
     {
-        var shared = SharedAnalysis.For(context.Compilation);
+        var shared = SharedAnalysis.For(context.Compilation, context.Options.AnalyzerConfigOptionsProvider);
         if (shared.Types is null) return;
 
         context.RegisterSymbolStartAction(
             symbolContext =>
             {
                 var type = (INamedTypeSymbol)symbolContext.Symbol;
+                if (shared.Options.IsExcluded(Rule.Id, type)) return;
                 var collector = new BlockCollector(type, shared);
                 symbolContext.RegisterOperationBlockAction(collector.OnOperationBlock);
                 symbolContext.RegisterSymbolEndAction(endContext =>

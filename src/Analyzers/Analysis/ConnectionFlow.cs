@@ -251,10 +251,14 @@ internal sealed class ConnectionFlow
 
         if (self is not null || _types.IsTransport(creation.Type) || ConnectionModel.LeavesOpen(creation)) return;
 
-        // Handed to a constructor that keeps it: the new object owns the connection now.
+        // Handed to a constructor that keeps it: the new object owns the connection now (and, when the options
+        // say the constructor takes ownership, this method no longer answers for its close).
+        var constructor = _model.Summaries.Of(creation.Constructor);
         foreach (var argument in creation.Arguments)
         {
-            if (Track(argument.Value) is { Role: not Role.Transport } passed) state.Set(passed.Connection, FlowState.PassedOn);
+            if (Track(argument.Value) is not { Role: not Role.Transport } passed) continue;
+            if (constructor.EffectOn(argument.Parameter) == ParameterEffect.TakesOwnership) End(state, passed.Connection, FlowState.Escaped);
+            else state.Set(passed.Connection, FlowState.PassedOn);
         }
     }
 
@@ -438,6 +442,9 @@ internal sealed class ConnectionFlow
         {
             case ParameterEffect.ClosesGracefully:
                 End(state, passed.Connection, FlowState.Graceful | FlowState.Closed);
+                return true;
+            case ParameterEffect.TakesOwnership:
+                End(state, passed.Connection, FlowState.Escaped);
                 return true;
             case ParameterEffect.ShutsDown:
                 End(state, passed.Connection, FlowState.Shutdown | FlowState.Authenticated);

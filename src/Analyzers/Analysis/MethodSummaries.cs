@@ -13,6 +13,9 @@ internal enum ParameterEffect
     /// <summary>Nothing the analysis follows: borrowed.</summary>
     None,
 
+    /// <summary>Takes ownership of it: the caller no longer answers for its close (configured: ownership_transfer_methods).</summary>
+    TakesOwnership,
+
     /// <summary>Disposes or closes it, without a shutdown.</summary>
     Closes,
 
@@ -67,10 +70,13 @@ internal sealed class MethodSummaries
     [ThreadStatic]
     private static HashSet<IMethodSymbol>? t_inProgress;
 
-    public MethodSummaries(Compilation compilation, TlsTypes types)
+    private readonly Configuration.ConfiguredMethods? _configured;
+
+    public MethodSummaries(Compilation compilation, TlsTypes types, Configuration.ConfiguredMethods? configured = null)
     {
         _compilation = compilation;
         _types = types;
+        _configured = configured;
     }
 
     /// <summary>The summary of a method of this compilation with a body; <see cref="MethodSummary.Opaque"/> otherwise.</summary>
@@ -79,6 +85,7 @@ internal sealed class MethodSummaries
         if (method is null) return MethodSummary.Opaque;
         method = method.ReducedFrom ?? method;
         method = method.OriginalDefinition;
+        if (_configured?.Summary(method) is { } configured) return configured;
         if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) || method.DeclaringSyntaxReferences.Length == 0)
         {
             return MethodSummary.Opaque;
@@ -220,7 +227,7 @@ internal sealed class MethodSummaries
         {
             switch (op)
             {
-                case IInvocationOperation invocation:
+                case IInvocationOperation invocation when !OnErrorPathOrDeferred(invocation):
                     Apply(method, invocation, effects, aliases, ref shutsDownThis);
                     break;
                 case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern
@@ -304,6 +311,21 @@ internal sealed class MethodSummaries
             var effect = callee.EffectOn(argument.Parameter);
             if (effect != ParameterEffect.None) Mark(owner, argument.Value, effect, effects, aliases, ref shutsDownThis);
         }
+    }
+
+    /// <summary>
+    /// A call in a catch block, or in a lambda or local function (a timeout or cancellation callback), is not what
+    /// the helper does to its parameter on its normal path: <c>try { … } catch { stream.Dispose(); throw; }</c> and
+    /// <c>new Timer(_ => stream.Close(), …)</c> keep the stream when all goes well (corpus F7).
+    /// </summary>
+    private static bool OnErrorPathOrDeferred(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ICatchClauseOperation or IAnonymousFunctionOperation or ILocalFunctionOperation) return true;
+        }
+
+        return false;
     }
 
     /// <summary>Records an effect on the parameter (or on this) a value refers to; the strongest effect wins.</summary>

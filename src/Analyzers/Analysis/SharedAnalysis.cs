@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TlsShutdown.Analyzers.Configuration;
 
 namespace TlsShutdown.Analyzers.Analysis;
 
@@ -39,8 +41,18 @@ internal sealed class SharedAnalysis
 
     public MethodSummaries? Summaries { get; }
 
-    public static SharedAnalysis For(Compilation compilation) =>
-        ByCompilation.GetValue(compilation, c => TlsTypes.TryCreate(c) is { } types ? new SharedAnalysis(types, new MethodSummaries(c, types)) : None);
+    /// <summary>The shared state of a compilation; the options are read by the first rule analyzer that asks.</summary>
+    public static SharedAnalysis For(Compilation compilation, AnalyzerConfigOptionsProvider? options = null) =>
+        ByCompilation.GetValue(compilation, c => TlsTypes.TryCreate(c) is { } types ? Create(c, types, options) : None);
+
+    private static SharedAnalysis Create(Compilation compilation, TlsTypes types, AnalyzerConfigOptionsProvider? provider)
+    {
+        var options = provider is null ? TlsOptions.Default : Guard.Run(() => TlsOptions.Read(compilation, provider), TlsOptions.Default);
+        return new SharedAnalysis(types, new MethodSummaries(compilation, types, new ConfiguredMethods(options, types))) { Options = options };
+    }
+
+    /// <summary>The .editorconfig options (docs/usage.md, "Configuration").</summary>
+    public TlsOptions Options { get; private set; } = TlsOptions.Default;
 
     /// <summary>The sites of a type, computed by the first rule analyzer that asks.</summary>
     public IReadOnlyList<Site> GetSites(INamedTypeSymbol type, IReadOnlyList<CollectedBlock> blocks, CancellationToken cancellationToken)

@@ -103,4 +103,26 @@ public class TLS005AwaitWrapperTests
                 Task.Factory.FromAsync(ssl.BeginRead, ssl.EndRead, buffer, 0, buffer.Length, null);
         }
         """);
+
+    [Fact]
+    public Task Apm_handshakes_get_no_code_fix()
+    {
+        const string Source = """
+            using System.Security.Cryptography.X509Certificates;
+
+            class C
+            {
+                void Callback(SslStream ssl, X509Certificate cert)
+                {
+                    {|TLS005:ssl.BeginAuthenticateAsServer(cert, ar => ssl.EndAuthenticateAsServer(ar), null)|};
+                }
+
+                async Task FromAsync(SslStream ssl, X509Certificate cert)
+                {
+                    await {|TLS005:Task.Factory.FromAsync(ssl.BeginAuthenticateAsServer, ssl.EndAuthenticateAsServer, cert, null)|};
+                }
+            }
+            """;
+        return CSharpVerifier.VerifyFixAsync(Source, Source);
+    }
 }

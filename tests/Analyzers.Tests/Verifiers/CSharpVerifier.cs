@@ -71,6 +71,15 @@ public static class CSharpVerifier
         return test.RunAsync();
     }
 
+    /// <summary>Verifies the diagnostics with an .editorconfig whose <c>[*.cs]</c> section holds <paramref name="options"/> (one <c>key = value</c> per line).</summary>
+    public static Task VerifyWithOptionsAsync(string source, string options)
+    {
+        var test = new Test(LanguageVersion.CSharp12);
+        AddSources(test.TestState, Usings + source, TestStubs.All);
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + options + "\n"));
+        return test.RunAsync();
+    }
+
     /// <summary>Verifies the diagnostics, then that the fixes (one by one and Fix All) produce <paramref name="fixedSource"/>.</summary>
     public static Task VerifyFixAsync(string source, string fixedSource, TestStubs stubs = TestStubs.All, string? fixedUsings = null, int? iterations = null)
     {
