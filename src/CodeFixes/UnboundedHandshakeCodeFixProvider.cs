@@ -97,6 +97,9 @@ public sealed class UnboundedHandshakeCodeFixProvider : TlsCodeFixProviderBase
         var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
         if (invocation?.Expression is not MemberAccessExpressionSyntax access) return null;
         if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method) return null;
+
+        // APM handshakes (BeginAuthenticateAs…, FromAsync over them) take no token and ignore ReadTimeout: no fix to offer.
+        if (!(method.Name.StartsWith("AuthenticateAs", System.StringComparison.Ordinal) || method.Name == "NegotiateClientCertificateAsync")) return null;
         if (StatementEditing.EnclosingStatement(invocation) is not { } statement) return null;
         if (statement.Parent is not (BlockSyntax or SwitchSectionSyntax)) return null;
         var receiver = access.Expression.WithoutTrivia().ToString();
