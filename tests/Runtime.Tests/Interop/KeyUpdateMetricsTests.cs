@@ -47,6 +47,40 @@ public sealed class KeyUpdateMetricsTests : IDisposable
         Assert.Equal(TlsCloseOutcome.Clean, (await CloseAsync(client)).Outcome);
     }
 
+    [InteropTheory(InteropTools.OpenSsl)]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public async Task A_long_session_with_KeyUpdates_every_nth_exchange_keeps_the_data_and_counts_each(int every)
+    {
+        using ToolProcess server = await StartServerAsync(SslProtocols.Tls13, "ECDSA", out int port);
+        await using TlsEngineStream client = await ConnectEngineAsync(port, SslProtocols.Tls13);
+        int requested = 0;
+        int notRequested = 0;
+        for (int i = 0; i < 30; i++)
+        {
+            if (i % every == 0)
+            {
+                // Alternately k (update_not_requested) and K (update_requested, which the engine answers before its
+                // next record). s_server reads its terminal before the connection, so once it has printed our next
+                // line the command was taken.
+                bool request = (i / every) % 2 == 1;
+                await server.WriteLineAsync(request ? "K" : "k");
+                _ = request ? requested++ : notRequested++;
+            }
+
+            await WriteLineAsync(client, $"from-engine-{i}");
+            await server.WaitForOutputAsync($"from-engine-{i}");
+            await server.WriteLineAsync($"from-openssl-{i}");
+            Assert.Equal($"from-openssl-{i}\n", await ReadUntilAsync(client, $"from-openssl-{i}\n"));
+        }
+
+        await WriteLineAsync(client, "last");
+        await server.WaitForOutputAsync("last");
+        Assert.Equal(($"received={requested + notRequested}", $"sent={requested}"), Counts());
+        Assert.Equal(TlsCloseOutcome.Clean, (await CloseAsync(client)).Outcome);
+    }
+
     [InteropFact(InteropTools.OpenSsl)]
     public async Task EngineServer_counts_a_requested_KeyUpdate_and_its_answer()
     {
