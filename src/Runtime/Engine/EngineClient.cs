@@ -80,6 +80,7 @@ internal sealed class EngineClient : DefaultTlsClient
     /// <summary>
     /// The server_name to send for <paramref name="host"/>, as SslStream sends it: without the trailing dot, in its
     /// IDN (punycode) form. None for an IP address, or a name with no usable ASCII form (such as ".").
+    /// A name IDN rejects is sent as it is when it is printable ASCII.
     /// </summary>
     internal static string? SniName(string? host)
     {
@@ -95,7 +96,8 @@ internal sealed class EngineClient : DefaultTlsClient
         }
         catch (ArgumentException)
         {
-            return null;
+            // Not a valid IDN, such as "my_host" under strict rules: an ASCII name goes out as it is, as SslStream sends it.
+            return name.All(static c => c is > ' ' and < (char)127) ? name : null;
         }
     }
 

@@ -63,7 +63,7 @@ public sealed class TlsEngineStream : Stream
     private int _readActive;               // 1 while a read runs: one reader at a time
     private int _writeActive;              // 1 while a write runs: one writer at a time
 
-    // ---- Set once by the handshake, read-only after it (published by _phase = Open).
+    // ---- Set once (_engine when authentication starts, the rest when it ends), read-only after (published by _phase = Open).
     private IEngineProtocol? _engine;      // calls into it only under _engineLock
     private SslProtocols _protocol;
     private SslApplicationProtocol _applicationProtocol;

@@ -49,6 +49,29 @@ public sealed class EngineIssue10Tests
 
     [Theory]
     [MemberData(nameof(ZooData.Sync), MemberType = typeof(ZooData))]
+    public async Task WhileAWriteIsStalled_AReadReturnsTheDataBeforeAHelloRequest(bool sync)
+    {
+        await using NoisyServerConnection connection = await NoisyServerConnection.OpenAsync(SslProtocols.Tls12, socketBufferSize: 8 * 1024);
+
+        // The server does not read: our write is stuck for good. Then it sends data and asks to renegotiate; the
+        // engine refuses with a no_renegotiation warning, which must not hold back the data.
+        Task stalledWrite = await SendBufferFiller.FillAsync(connection.Client, connection.ClientSocket, connection.ServerSocket);
+        await connection.Server.SendDataAsync("hello"u8.ToArray());
+        await connection.Server.SendAsync(static p => p.SendHelloRequest(), 1);
+
+        var buffer = new byte[16];
+        int read = await (sync
+            ? Task.Run(() => connection.Client.Read(buffer, 0, buffer.Length))
+            : connection.Client.ReadAsync(buffer).AsTask()).WaitAsync(Guard);
+
+        Assert.Equal("hello"u8.ToArray(), buffer[..read]);
+        Assert.False(stalledWrite.IsCompleted);
+        connection.Client.Dispose();
+        await Record.ExceptionAsync(() => stalledWrite.WaitAsync(Guard));
+    }
+
+    [Theory]
+    [MemberData(nameof(ZooData.Sync), MemberType = typeof(ZooData))]
     public async Task Tls13Server_ClientClosesFirst_TheServerStillReplies_ThenClosesCleanly(bool blocking)
     {
         // As gnutls-cli does: close_notify at the end of its input, then it keeps reading the server's reply.
@@ -205,6 +228,7 @@ public sealed class EngineIssue10Tests
         { "BÜCHER.example.", "bücher.example" },
         { ".", string.Empty },
         { "localhost", "localhost" },
+        { "under_score.example", "under_score.example" },
     };
 
     [Theory]

@@ -26,9 +26,13 @@ internal sealed class NoisyServerConnection : IAsyncDisposable
 
     public NoisyServer Server { get; }
 
-    public static async Task<NoisyServerConnection> OpenAsync(SslProtocols protocol)
+    public Socket ClientSocket => _sockets.Client;
+
+    public Socket ServerSocket => _sockets.Server;
+
+    public static async Task<NoisyServerConnection> OpenAsync(SslProtocols protocol, int? socketBufferSize = null)
     {
-        LoopbackSocketPair sockets = await LoopbackSocketPair.CreateAsync();
+        LoopbackSocketPair sockets = await LoopbackSocketPair.CreateAsync(socketBufferSize);
         var client = new TlsEngineStream(new NetworkStream(sockets.Client, ownsSocket: true));
         var server = new NoisyServer(new NetworkStream(sockets.Server, ownsSocket: true), protocol);
         var connection = new NoisyServerConnection(sockets, client, server);
@@ -128,6 +132,9 @@ internal sealed class NoisyServer : IAsyncDisposable
         public void SendEmptyRecord() => SafeWriteRecord(ContentType.application_data, TlsUtilities.EmptyBytes, 0, 0);
 
         public void SendWarning(short description) => RaiseAlertWarning(description, "test");
+
+        /// <summary>A TLS 1.2 HelloRequest: the server asks the client to renegotiate.</summary>
+        public void SendHelloRequest() => SafeWriteRecord(ContentType.handshake, [(byte)HandshakeType.hello_request, 0, 0, 0], 0, 4);
 
         /// <summary>A TLS 1.3 KeyUpdate that does not ask the client to update its own keys.</summary>
         public void SendKeyUpdate() => Send13KeyUpdate(updateRequested: false);
