@@ -120,41 +120,39 @@ public sealed class LongSessionTests : IDisposable
     [InlineData(SslProtocols.Tls12, 4)]
     [InlineData(SslProtocols.Tls13, 1)]
     [InlineData(SslProtocols.Tls13, 4)]
-    public async Task A_peer_that_sends_warning_alerts_every_nth_exchange_data_intact_each_alert_counted(SslProtocols protocol, int every)
+    public async Task A_peer_that_sends_warning_alerts_and_KeyUpdates_every_nth_message_data_intact_each_counted(SslProtocols protocol, int every)
     {
-        // The peer: BouncyCastle's own server in blocking mode on its own thread, sending a user_canceled warning
-        // (the one warning TLS 1.3 allows besides close_notify) before every nth answer.
-        using LoopbackSocketPair sockets = await LoopbackSocketPair.CreateAsync();
-        var peer = new WarningServerProtocol(new System.Net.Sockets.NetworkStream(sockets.Server, ownsSocket: true));
-        const int Exchanges = 24;
-        Task peerRun = Task.Factory.StartNew(
-            () => peer.Serve(TestTls.ServerOptions(protocol), Exchanges, every),
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
-        await using var client = new TlsEngineStream(new System.Net.Sockets.NetworkStream(sockets.Client, ownsSocket: true));
-        await TlsHandshake.AuthenticateAsClientAsync(client, TestTls.ClientOptions(protocol), Bound);
-
+        // The peer: BouncyCastle's server driven record by record. Before every nth message it sends a user_canceled
+        // warning (the one warning TLS 1.3 allows besides close_notify) and, in TLS 1.3, a KeyUpdate.
+        await using NoisyServerConnection connection = await NoisyServerConnection.OpenAsync(protocol);
+        const int Messages = 24;
         var random = new Random(every);
-        for (int i = 0; i < Exchanges; i++)
+        int noisy = 0;
+        for (int i = 0; i < Messages; i++)
         {
-            byte[] request = Payload(random, random.Next(1, 1_000));
-            await client.WriteAsync(request);
-            Assert.Equal(request, await EngineTls.ReadExactlyAsync(client, request.Length));
+            if (i % every == 0)
+            {
+                noisy++;
+                await connection.Server.SendAsync(p => p.SendWarning(Org.BouncyCastle.Tls.AlertDescription.user_canceled), 1);
+                if (protocol == SslProtocols.Tls13)
+                {
+                    await connection.Server.SendAsync(p => p.SendKeyUpdate(), 1);
+                }
+            }
+
+            byte[] message = Payload(random, random.Next(1, 3_000));
+            await connection.Server.SendDataAsync(message);
+            Assert.Equal(message, await EngineTls.ReadExactlyAsync(connection.Client, message.Length));
         }
 
-        Assert.Equal(TlsCloseOutcome.Clean, (await GracefulTlsClose.CloseAsync(client).WaitAsync(Bound)).Outcome);
-        await peerRun.WaitAsync(Bound);
-
-        // The peer is configured by the engine's own server class, so both ends count: each warning once sent and
-        // once received, and one close_notify each way.
-        int warnings = (Exchanges + every - 1) / every;
+        // The peer is configured by the engine's own server class, so its warnings are counted as sent too.
         string[] alerts = Alerts();
-        Assert.Equal(warnings, alerts.Count(a => a == "received warning user_canceled"));
-        Assert.Equal(warnings, alerts.Count(a => a == "sent warning user_canceled"));
-        Assert.Equal(
-            ["received warning close_notify", "received warning close_notify", "sent warning close_notify", "sent warning close_notify"],
-            alerts.Where(a => !a.EndsWith("user_canceled", StringComparison.Ordinal)));
+        Assert.Equal(noisy, alerts.Count(a => a == "received warning user_canceled"));
+        Assert.Equal(noisy, alerts.Count(a => a == "sent warning user_canceled"));
+        Assert.Equal(alerts.Length, 2 * noisy);
+        MeterMeasurement[] keyUpdates = _meter.Of(TlsShutdownMetrics.KeyUpdatesInstrument);
+        Assert.Equal(protocol == SslProtocols.Tls13 ? noisy : 0, keyUpdates.Length);
+        Assert.All(keyUpdates, m => Assert.Equal("received", m[TlsShutdownMetrics.DirectionTag]));
     }
 
     private static SslServerAuthenticationOptions RenegotiatingServerOptions()
@@ -196,28 +194,4 @@ public sealed class LongSessionTests : IDisposable
         .Select(m => $"{m[TlsShutdownMetrics.AlertDirectionTag]} {m[TlsShutdownMetrics.AlertLevelTag]} {m[TlsShutdownMetrics.AlertDescriptionTag]}")
         .Order(StringComparer.Ordinal)
         .ToArray();
-}
-
-/// <summary>BouncyCastle's server protocol, blocking, that echoes each message and sends a warning alert before every nth echo.</summary>
-internal sealed class WarningServerProtocol(Stream transport) : Org.BouncyCastle.Tls.TlsServerProtocol(transport)
-{
-    public void Serve(SslServerAuthenticationOptions options, int exchanges, int every)
-    {
-        Accept(TlsShutdown.Engine.EngineServer.Create(options, this));
-        var buffer = new byte[4096];
-        for (int i = 0; i < exchanges; i++)
-        {
-            int read = Stream.Read(buffer, 0, buffer.Length);
-            if (i % every == 0)
-            {
-                RaiseAlertWarning(Org.BouncyCastle.Tls.AlertDescription.user_canceled, "A warning, on purpose.");
-            }
-
-            Stream.Write(buffer, 0, read);
-        }
-
-        // Our close_notify: answered by BouncyCastle with its own.
-        _ = Stream.Read(buffer, 0, buffer.Length);
-        Close();
-    }
 }
