@@ -1,4 +1,4 @@
-using System.Linq;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TlsShutdown.Analyzers.Analysis;
@@ -6,13 +6,23 @@ using TlsShutdown.Analyzers.Analysis;
 namespace TlsShutdown.Analyzers;
 
 /// <summary>
-/// Registration shared by the rule analyzers. Each rule is its own analyzer (one per file under
-/// Rules/) so it can be configured and tested alone, but the analysis of a type runs once per
-/// compilation for all of them (<see cref="SharedAnalysis"/>). Nothing is registered when the
+/// Registration shared by the rule analyzers. Each rule is its own analyzer (one per file under Rules/):
+/// the shared pass (<see cref="SharedAnalysis"/>, <see cref="TypeAnalysis"/>, <see cref="ConnectionFlow"/>)
+/// runs once per type however many rules are enabled and records the calls it met on TLS connections with
+/// their states (<see cref="Site"/>); each rule reads them and decides. Nothing is registered when the
 /// compilation has no TLS stream type.
 /// </summary>
 public abstract class TlsAnalyzerBase : DiagnosticAnalyzer
 {
+    /// <summary>The rule this analyzer reports.</summary>
+    private protected abstract DiagnosticDescriptor Rule { get; }
+
+    /// <inheritdoc />
+    public sealed override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    /// <summary>Decides whether a site is a finding of this rule, and reports it.</summary>
+    private protected abstract void Decide(Site site, SiteReporter reporter);
+
     /// <inheritdoc />
     public sealed override void Initialize(AnalysisContext context)
     {
@@ -23,23 +33,24 @@ public abstract class TlsAnalyzerBase : DiagnosticAnalyzer
 
     private void OnCompilationStart(CompilationStartAnalysisContext context)
     {
-        var shared = SharedAnalysis.For(context.Compilation);
+        var shared = SharedAnalysis.For(context.Compilation, context.Options.AnalyzerConfigOptionsProvider);
         if (shared.Types is null) return;
 
-        var rule = SupportedDiagnostics[0];
         context.RegisterSymbolStartAction(
             symbolContext =>
             {
                 var type = (INamedTypeSymbol)symbolContext.Symbol;
+                if (shared.Options.IsExcluded(Rule.Id, type)) return;
                 var collector = new BlockCollector(type, shared);
                 symbolContext.RegisterOperationBlockAction(collector.OnOperationBlock);
                 symbolContext.RegisterSymbolEndAction(endContext =>
                 {
                     var blocks = collector.Blocks;
                     if (blocks.Count == 0) return;
-                    foreach (var finding in shared.GetFindings(type, blocks, endContext.CancellationToken).Where(f => f.Descriptor.Id == rule.Id))
+                    var reporter = new SiteReporter(Rule, endContext.ReportDiagnostic);
+                    foreach (var site in shared.GetSites(type, blocks, endContext.CancellationToken))
                     {
-                        endContext.ReportDiagnostic(finding.ToDiagnostic());
+                        Guard.Run(() => { Decide(site, reporter); return true; }, false);
                     }
                 });
             },

@@ -199,6 +199,8 @@ echo "  TLS diagnostics left: $(tls_ids "$work/build-after.log")"
 grep -E 'warning TLS|error' "$work/build-after.log" | sed "s|$work/||; s| \[.*||" | sort -u | head -20 | sed 's/^/  | /'
 check "the fixed app builds" test "$build_status" -eq 0
 check "no TLS warnings after the fixes" bash -c "! grep -qE '(warning|error) TLS' '$work/build-after.log'"
+check "the TLS005 fix made every handshake a TlsHandshake call" \
+  bash -c "grep -rqE 'TlsHandshake\.AuthenticateAs(Client|Server)Async\(' --include=*.cs '$app' && ! grep -rhE '\.AuthenticateAs(Client|Server)Async\(' --include=*.cs '$app' | grep -vq 'TlsHandshake\.AuthenticateAs'"
 (cd "$app" && timeout 60 dotnet bin/Release/net10.0/TlsMistakes.dll >"$work/run-after.log" 2>&1)
 sed 's/^/  | /' "$work/run-after.log" | grep server
 check "after the fixes every connection ends with close_notify" \

@@ -4,20 +4,26 @@ using Microsoft.CodeAnalysis;
 namespace TlsShutdown.Analyzers.Analysis;
 
 /// <summary>
-/// What the class as a whole says about its fields: which ones hold a TLS stream (Stream-typed ones
+/// What the class as a whole says about its fields (and auto-properties, see <see cref="Members"/>): which ones hold a TLS stream (Stream-typed ones
 /// too), which transport and wrapper fields sit beneath them, and whether any method shuts them down
 /// or bounds their reads. Fields that share a connection form one group.
 /// </summary>
 internal sealed class ClassFacts
 {
-    private readonly Dictionary<IFieldSymbol, (int Group, Role Role)> _fields = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, (int Group, Role Role)> _fields = new(SymbolEqualityComparer.Default);
     private readonly List<GroupFacts> _groups = new();
 
     public static ClassFacts Empty { get; } = new();
 
+    /// <summary>
+    /// What each private helper of the class does to field groups (closes, shuts down), flow-insensitively:
+    /// a call to it acts on those groups in the caller (<c>Close() { DisposeStream(); CloseSocket(); }</c>).
+    /// </summary>
+    public Dictionary<IMethodSymbol, Dictionary<int, ParameterEffect>> HelperEffects { get; } = new(SymbolEqualityComparer.Default);
+
     public bool IsEmpty => _fields.Count == 0;
 
-    public bool TryGet(IFieldSymbol field, out int group, out Role role)
+    public bool TryGet(ISymbol field, out int group, out Role role)
     {
         if (_fields.TryGetValue(field, out var entry))
         {
@@ -31,7 +37,7 @@ internal sealed class ClassFacts
         return false;
     }
 
-    public bool Contains(IFieldSymbol field) => _fields.ContainsKey(field);
+    public bool Contains(ISymbol field) => _fields.ContainsKey(field);
 
     public GroupFacts Group(int group) => _groups[group];
 
@@ -39,13 +45,13 @@ internal sealed class ClassFacts
     /// A field that holds the TLS stream of a group (one typed as a TLS stream first), so that a finding in
     /// a method that only names the transport (<c>_client.Dispose()</c>) can still name the stream to close.
     /// </summary>
-    public IFieldSymbol? StreamField(int group, System.Func<ITypeSymbol, bool> isTls)
+    public ISymbol? StreamField(int group, System.Func<ITypeSymbol, bool> isTls)
     {
-        IFieldSymbol? found = null;
+        ISymbol? found = null;
         foreach (var pair in _fields)
         {
             if (pair.Value.Group != group || pair.Value.Role != Role.Tls) continue;
-            if (isTls(pair.Key.Type)) return pair.Key;
+            if (TlsTypes.TypeOf(pair.Key) is { } type && isTls(type)) return pair.Key;
             found ??= pair.Key;
         }
 
@@ -53,7 +59,7 @@ internal sealed class ClassFacts
     }
 
     /// <summary>Adds the fields one method bound to one connection, merging with groups already known.</summary>
-    public void AddConnection(TlsKind kind, IReadOnlyList<(IFieldSymbol Field, Role Role)> fields)
+    public void AddConnection(TlsKind kind, IReadOnlyList<(ISymbol Field, Role Role)> fields)
     {
         int group = -1;
         foreach (var (field, _) in fields)
@@ -81,7 +87,7 @@ internal sealed class ClassFacts
             {
                 // Two groups turned out to be one connection: move the other group's fields over.
                 var old = existing.Group;
-                foreach (var key in new List<IFieldSymbol>(_fields.Keys))
+                foreach (var key in new List<ISymbol>(_fields.Keys))
                 {
                     if (_fields[key].Group == old) _fields[key] = (group, _fields[key].Role);
                 }
@@ -99,5 +105,8 @@ internal sealed class ClassFacts
         public bool HasShutdown { get; set; }
 
         public bool HasReadTimeout { get; set; }
+
+        /// <summary>Linger 0 or Close(0) on the group's transport somewhere in the class.</summary>
+        public bool HasAbortiveClose { get; set; }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 
 namespace TlsShutdown.Analyzers.Analysis;
@@ -16,6 +17,10 @@ internal static class CloseSyntax
         var text = Widen(syntax).ToString();
         return text.Length > 60 ? text.Substring(0, 60) + "…" : text;
     }
+
+    /// <summary>How a finding names the call: its text, or the method's name for an implicit (using) call.</summary>
+    public static string Describe(IInvocationOperation invocation) =>
+        invocation.IsImplicit ? invocation.TargetMethod.Name : ExplicitText(invocation.Syntax);
 
     private static SyntaxNode Widen(SyntaxNode syntax)
     {

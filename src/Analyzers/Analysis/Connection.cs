@@ -33,8 +33,17 @@ internal sealed class Connection
     /// <summary>This method shuts the connection down somewhere (ShutdownAsync, GracefulTlsClose, BouncyCastle Close).</summary>
     public bool HasShutdownCall { get; set; }
 
+    /// <summary>This method closes the connection somewhere (its stream, an owner or its transport).</summary>
+    public bool HasCloseCall { get; set; }
+
     /// <summary>The TLS stream's own Close/Dispose sends close_notify (a subclass that overrides them).</summary>
     public bool SelfClosing { get; set; }
+
+    /// <summary>This method creates the TLS stream (or stores one it received into the field): before that, nothing is live.</summary>
+    public bool EstablishedHere { get; set; }
+
+    /// <summary>Linger 0 or Close(0) on its transport, in this method or (for fields) anywhere in the class: aborts are the intent.</summary>
+    public bool AbortiveIntent { get; set; }
 
     /// <summary>The class shuts the field's connection down in some method: its other closes are not reported.</summary>
     public bool ClassShutsDown { get; set; }

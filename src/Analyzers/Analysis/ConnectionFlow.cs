@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -11,14 +10,11 @@ namespace TlsShutdown.Analyzers.Analysis;
 /// The flow-sensitive half: a worklist over the control-flow graph tracking each connection's state
 /// (authenticated, shut down, closed, escaped...). Only normal paths count: catch blocks start in the
 /// Error state, and a finally block is entered only from the branches that leave its try normally, so
-/// a using's disposal after a failed handshake is never reported. Findings are collected in a last
-/// pass over the fixed point.
+/// a using's disposal after a failed handshake is never reported. A last pass over the fixed point
+/// records the <see cref="Site"/>s (closes, handshakes, reads...) with the state before each; the rules decide.
 /// </summary>
 internal sealed class ConnectionFlow
 {
-    private const ushort NotReportable =
-        FlowState.Closed | FlowState.Shutdown | FlowState.Graceful | FlowState.Escaped | FlowState.Abortive | FlowState.Error;
-
     private static readonly HashSet<string> StoringMethods = new()
     {
         "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Enqueue", "TryEnqueue", "Push", "Insert", "Set", "SetResult",
@@ -28,30 +24,43 @@ internal sealed class ConnectionFlow
     private readonly ConnectionModel _model;
     private readonly TaskUse _tasks;
     private readonly TlsTypes _types;
-    private readonly FindingSink _sink;
+    private readonly List<Site> _sites;
+    private readonly ClassFacts _facts;
+    private readonly List<HelperCall>? _helperCalls;
     private readonly int _count;
+    private bool _failureHandler;
+    private BasicBlock? _block;
 
-    private ConnectionFlow(ConnectionModel model, FindingSink sink)
+    private ConnectionFlow(ConnectionModel model, ClassFacts facts, List<Site> sites, List<HelperCall>? helperCalls)
     {
         _model = model;
         _types = model.Types;
         _tasks = new TaskUse(model.Types, model.Operations);
-        _sink = sink;
+        _facts = facts;
+        _sites = sites;
+        _helperCalls = helperCalls;
         _count = model.ConnectionCount;
     }
 
-    /// <summary>Analyzes a graph and, recursively, its lambdas and local functions.</summary>
-    public static void Analyze(ConnectionModel model, ClassFacts facts, FindingSink sink)
+    /// <summary>
+    /// Analyzes a graph and, recursively, its lambdas and local functions. A graph that runs only when
+    /// something failed (<paramref name="failureHandler"/>) starts as error handling; the field groups in
+    /// <paramref name="notLiveGroups"/> start not live (every caller of this private helper ended them first).
+    /// Calls to the class's private helpers are recorded in <paramref name="helperCalls"/>.
+    /// </summary>
+    public static void Analyze(
+        ConnectionModel model, ClassFacts facts, List<Site> sites, List<HelperCall>? helperCalls = null, bool failureHandler = false, ISet<int>? notLiveGroups = null)
     {
-        new ConnectionFlow(model, sink).Run();
+        new ConnectionFlow(model, facts, sites, helperCalls).Run(failureHandler, notLiveGroups);
         foreach (var nested in model.NestedGraphs)
         {
-            Analyze(ConnectionModel.Build(nested, model.Types, facts, model), facts, sink);
+            Analyze(ConnectionModel.Build(nested.Graph, model.Types, model.Summaries, facts, model), facts, sites, helperCalls, failureHandler || nested.FailureCallback);
         }
     }
 
-    private void Run()
+    private void Run(bool failureHandler, ISet<int>? notLiveGroups)
     {
+        _failureHandler = failureHandler;
         var blocks = _model.Graph.Blocks;
         var input = new FlowState?[blocks.Length];
         var queue = new Queue<int>();
@@ -59,7 +68,13 @@ internal sealed class ConnectionFlow
         var continuations = new Dictionary<ControlFlowRegion, HashSet<(ControlFlowBranch Branch, int Index)>>();
         int count = _model.ConnectionCount;
 
-        input[0] = FlowState.Uniform(count, i => _model.GetConnection(i).Origin == Origin.Created ? (ushort)0 : FlowState.Authenticated);
+        // A connection this method creates (or stores into its field) is not live before that; one it was given is.
+        input[0] = failureHandler
+            ? FlowState.Uniform(count, _ => FlowState.Error | FlowState.Authenticated)
+            : FlowState.Uniform(count, i => _model.GetConnection(i) is { Origin: not Origin.Created, EstablishedHere: false } connection
+                && (notLiveGroups is null || !notLiveGroups.Contains(connection.FieldGroup))
+                ? (ushort)(FlowState.Authenticated | FlowState.Pending)
+                : (ushort)0);
         Enqueue(0);
         foreach (var region in Regions(_model.Graph.Root))
         {
@@ -111,6 +126,7 @@ internal sealed class ConnectionFlow
         void Follow(BasicBlock block, ControlFlowBranch? branch, FlowState state)
         {
             if (branch is null) return;
+            state = BranchFacts.Narrow(block, branch, state, Track, _model);
             if (branch.FinallyRegions.Length > 0)
             {
                 AddContinuation(branch.FinallyRegions[0], branch, 0);
@@ -167,12 +183,27 @@ internal sealed class ConnectionFlow
         return null;
     }
 
+    /// <summary>The connection is in use: authenticated, and live unless some path already ended it.</summary>
+    private static void Live(FlowState state, int id)
+    {
+        if (!state.MayHave(id, FlowState.Ending)) state.Set(id, FlowState.Pending);
+        state.Set(id, FlowState.Authenticated);
+    }
+
+    /// <summary>Shut down, closed, given away or aborted: no longer live on this path.</summary>
+    private static void End(FlowState state, int id, ushort flags)
+    {
+        state.Set(id, flags);
+        state.Clear(id, FlowState.Pending);
+    }
+
     /// <summary>Resolves a value to a connection known when the flow pass started (the model creates none later, but be safe).</summary>
     private Binding? Track(IOperation? operation) =>
         _model.Resolve(operation) is { } binding && binding.Connection < _count ? binding : null;
 
     private void Transfer(FlowState state, BasicBlock block, bool report)
     {
+        _block = block;
         foreach (var op in block.Operations)
         {
             OperationWalker.PostOrder(op, o => Apply(o, state, report));
@@ -194,6 +225,10 @@ internal sealed class ConnectionFlow
                 break;
             case IInvocationOperation invocation:
                 ApplyInvocation(invocation, state, report);
+                ApplyReceived(invocation, state);
+                break;
+            case IAwaitOperation awaited:
+                ApplyReceived(awaited, state);
                 break;
             case ISimpleAssignmentOperation assignment:
                 ApplyAssignment(assignment, state);
@@ -216,39 +251,60 @@ internal sealed class ConnectionFlow
 
         if (self is not null || _types.IsTransport(creation.Type) || ConnectionModel.LeavesOpen(creation)) return;
 
-        // Handed to a constructor that keeps it: the new object owns the connection now.
+        // Handed to a constructor that keeps it: the new object owns the connection now (and, when the options
+        // say the constructor takes ownership, this method no longer answers for its close).
+        var constructor = _model.Summaries.Of(creation.Constructor);
         foreach (var argument in creation.Arguments)
         {
-            if (Track(argument.Value) is { Role: not Role.Transport } passed) state.Set(passed.Connection, FlowState.Escaped);
+            if (Track(argument.Value) is not { Role: not Role.Transport } passed) continue;
+            if (constructor.EffectOn(argument.Parameter) == ParameterEffect.TakesOwnership) End(state, passed.Connection, FlowState.Escaped);
+            else state.Set(passed.Connection, FlowState.PassedOn);
+        }
+    }
+
+    /// <summary>A TLS stream returned by a call is a fresh live connection.</summary>
+    private void ApplyReceived(IOperation call, FlowState state)
+    {
+        if (_model.IsReceivedAt(call, out var id) && id < _count)
+        {
+            state.Reset(id);
+            Live(state, id);
         }
     }
 
     private void ApplyAssignment(ISimpleAssignmentOperation assignment, FlowState state)
     {
-        if (assignment.Target is IPropertyReferenceOperation { Property.Name: "LingerState" } linger && IsZeroLinger(assignment.Value))
+        if (assignment.Target is IPropertyReferenceOperation { Property.Name: "LingerState" } linger && ConnectionModel.IsZeroLinger(assignment.Value, _types))
         {
-            if (Track(linger.Instance) is { } abortive) state.Set(abortive.Connection, FlowState.Abortive);
+            if (Track(linger.Instance) is { } abortive) End(state, abortive.Connection, FlowState.Abortive);
             return;
+        }
+
+        // peer = next: another object, another connection (foreach over connections, say).
+        if (_model.TryGetObjectConnection(_model.TargetKeyOf(assignment.Target), out var objectConnection) && objectConnection < _count)
+        {
+            state.Reset(objectConnection);
+            Live(state, objectConnection);
         }
 
         // _stream = ssl: a local's stream moved into a field belongs to the class now (its other methods close it).
-        if (ConnectionModel.KeyOf(assignment.Target) is IFieldSymbol
+        if (Members.IsMember(_model.TargetKeyOf(assignment.Target))
             && OperationWalker.Unwrap(assignment.Value) is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation)
         {
-            if (Track(assignment.Value) is { Role: not Role.Transport } moved) state.Set(moved.Connection, FlowState.Escaped);
+            if (Track(assignment.Value) is { Role: not Role.Transport } moved) End(state, moved.Connection, FlowState.Escaped);
             return;
         }
 
-        if (ConnectionModel.KeyOf(assignment.Target) is null && assignment.Target is not IDiscardOperation)
+        if (_model.TargetKeyOf(assignment.Target) is null or MemberPath && assignment.Target is not IDiscardOperation)
         {
             // Stored in a property, an array, another object: not ours to close any more.
-            if (Track(assignment.Value) is { Role: not Role.Transport } stored) state.Set(stored.Connection, FlowState.Escaped);
+            if (Track(assignment.Value) is { Role: not Role.Transport } stored) End(state, stored.Connection, FlowState.Escaped);
         }
     }
 
     private void Escape(FlowState state, IOperation value)
     {
-        if (Track(value) is { } escaped) state.Set(escaped.Connection, FlowState.Escaped);
+        if (Track(value) is { } escaped) End(state, escaped.Connection, FlowState.Escaped);
     }
 
     private void ApplyInvocation(IInvocationOperation invocation, FlowState state, bool report)
@@ -259,7 +315,7 @@ internal sealed class ConnectionFlow
         {
             if (invocation.Arguments.Length > 0 && Track(invocation.Arguments[0].Value) is { } graceful)
             {
-                state.Set(graceful.Connection, FlowState.Graceful | FlowState.Closed);
+                End(state, graceful.Connection, FlowState.Graceful | FlowState.Closed);
             }
 
             return;
@@ -273,23 +329,41 @@ internal sealed class ConnectionFlow
             first = 1;
         }
 
-        for (int i = first; i < invocation.Arguments.Length; i++)
+        if (_facts.HelperEffects.TryGetValue(method, out var helperEffects) && invocation.Instance is null or IInstanceReferenceOperation)
+        {
+            ApplyHelperCall(method, helperEffects, state, report);
+        }
+
+        MethodSummary? summary = null;
+        for (int i = 0; i < invocation.Arguments.Length; i++)
         {
             var argument = invocation.Arguments[i];
             if (Track(argument.Value) is not { } passed) continue;
+
+            // Summarized only when a tracked stream is handed over: most calls never need it.
+            summary ??= _model.Summaries.Of(method);
+            if (ApplyHelperEffect(invocation, summary.EffectOn(argument.Parameter), argument.Parameter!, passed, state, report)) continue;
+            if (i < first) continue;
             if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out || StoringMethods.Contains(name))
             {
-                state.Set(passed.Connection, FlowState.Escaped);
+                End(state, passed.Connection, FlowState.Escaped);
             }
             else if (passed.Role != Role.Transport)
             {
                 // Borrowed by a helper, which may well authenticate it.
-                state.Set(passed.Connection, FlowState.Authenticated);
+                Live(state, passed.Connection);
             }
         }
 
-        if (report) CheckCallShape(invocation, receiver);
-        if (Track(receiver) is not { } binding) return;
+        var tracked = Track(receiver);
+        if (report) RecordCallShape(invocation, receiver, tracked, state);
+        if (tracked is null && report && name is "ReadToEnd" or "ReadToEndAsync"
+            && Track(BorrowingReader.StreamUnder(receiver, _types, _model.Operations)) is { Role: Role.Tls } borrowed)
+        {
+            Record(SiteKind.ReadToEnd, invocation, _model.GetConnection(borrowed.Connection), Role.Owner, state);
+        }
+
+        if (tracked is not { } binding) return;
 
         var connection = _model.GetConnection(binding.Connection);
         int id = connection.Id;
@@ -298,12 +372,11 @@ internal sealed class ConnectionFlow
             case Role.Tls:
                 if (IsHandshake(name, connection.Kind))
                 {
-                    if (report) CheckSyncHandshake(invocation, connection);
-                    state.Set(id, FlowState.Authenticated);
+                    Live(state, id);
                 }
                 else if (name == "ShutdownAsync")
                 {
-                    state.Set(id, FlowState.Shutdown | FlowState.Authenticated);
+                    End(state, id, FlowState.Shutdown | FlowState.Authenticated);
                 }
                 else if (name is "Dispose" or "DisposeAsync" or "Close")
                 {
@@ -311,17 +384,17 @@ internal sealed class ConnectionFlow
                 }
                 else if (name is "CopyTo" or "CopyToAsync")
                 {
-                    if (report && connection.Kind == TlsKind.SslStream) Add(Descriptors.Tls007TruncationProneRead, invocation, name);
+                    if (report) Record(SiteKind.ReadToEnd, invocation, connection, binding.Role, state);
                 }
                 else if (IsRead(name))
                 {
-                    if (report) CheckPeerCloseWait(invocation, connection, state);
-                    state.Set(id, FlowState.Authenticated);
+                    if (report) Record(SiteKind.Read, invocation, connection, binding.Role, state);
+                    Live(state, id);
                 }
                 else if (IsWrite(name, binding.Role))
                 {
-                    if (report) CheckWriteAfterShutdown(invocation, connection, state);
-                    state.Set(id, FlowState.Authenticated);
+                    if (report) Record(SiteKind.Write, invocation, connection, binding.Role, state);
+                    Live(state, id);
                 }
 
                 break;
@@ -332,26 +405,22 @@ internal sealed class ConnectionFlow
                 }
                 else if (name is "ReadToEnd" or "ReadToEndAsync")
                 {
-                    if (report && connection.Kind == TlsKind.SslStream) Add(Descriptors.Tls007TruncationProneRead, invocation, name);
+                    if (report) Record(SiteKind.ReadToEnd, invocation, connection, binding.Role, state);
                 }
                 else if (IsRead(name))
                 {
-                    if (report) CheckPeerCloseWait(invocation, connection, state);
+                    if (report) Record(SiteKind.Read, invocation, connection, binding.Role, state);
                 }
                 else if (IsWrite(name, binding.Role))
                 {
-                    if (report) CheckWriteAfterShutdown(invocation, connection, state);
+                    if (report) Record(SiteKind.Write, invocation, connection, binding.Role, state);
                 }
 
                 break;
             case Role.Transport:
-                if (name == "Close" && invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 })
+                if (ConnectionModel.IsAbortiveClose(invocation, _types))
                 {
-                    state.Set(id, FlowState.Abortive);
-                }
-                else if (name == "SetSocketOption" && invocation.Arguments.Any(a => IsZeroLinger(a.Value)))
-                {
-                    state.Set(id, FlowState.Abortive);
+                    End(state, id, FlowState.Abortive);
                 }
                 else if (name is "Dispose" or "DisposeAsync" or "Close" or "Shutdown" or "Disconnect" or "DisconnectAsync")
                 {
@@ -362,8 +431,83 @@ internal sealed class ConnectionFlow
         }
     }
 
-    private static bool IsHandshake(string name, TlsKind kind) =>
-        name.StartsWith("AuthenticateAs", System.StringComparison.Ordinal) || name == "NegotiateClientCertificateAsync"
+    /// <summary>
+    /// A helper of this compilation that closes the stream it is given acts at the call: a graceful close or a
+    /// shutdown ends the connection's live state; a plain close is a close. When the helper's parameter is
+    /// TLS-typed the helper's own body reports its close; otherwise the call is the close to report.
+    /// </summary>
+    private bool ApplyHelperEffect(IInvocationOperation invocation, ParameterEffect effect, IParameterSymbol parameter, Binding passed, FlowState state, bool report)
+    {
+        switch (effect)
+        {
+            case ParameterEffect.ClosesGracefully:
+                End(state, passed.Connection, FlowState.Graceful | FlowState.Closed);
+                return true;
+            case ParameterEffect.TakesOwnership:
+                End(state, passed.Connection, FlowState.Escaped);
+                return true;
+            case ParameterEffect.ShutsDown:
+                End(state, passed.Connection, FlowState.Shutdown | FlowState.Authenticated);
+                return true;
+            case ParameterEffect.Closes:
+                var connection = _model.GetConnection(passed.Connection);
+                if (report && !_types.IsTls(parameter.Type)) Record(SiteKind.Close, invocation, connection, passed.Role, state);
+                End(state, connection.Id, FlowState.Closed);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// A call to a private helper of the class: records whether it runs in error handling and which field
+    /// groups are live at the call, then applies what the helper does to the groups (it reports its own closes).
+    /// </summary>
+    private void ApplyHelperCall(IMethodSymbol helper, Dictionary<int, ParameterEffect> effects, FlowState state, bool report)
+    {
+        if (report && _helperCalls is not null)
+        {
+            var live = new Dictionary<int, bool>();
+            bool anyLive = false, anyError = false;
+            foreach (var connection in _model.Connections)
+            {
+                if (connection.Id >= _count) continue;
+                anyLive |= state.MayHave(connection.Id, FlowState.Pending);
+                anyError |= state.MayHave(connection.Id, FlowState.Error);
+                if (connection.FieldGroup >= 0) live[connection.FieldGroup] = state.MayHave(connection.Id, FlowState.Pending);
+            }
+
+            bool inFailure = _failureHandler || InCatch(_block) || (anyError && !anyLive);
+            lock (_helperCalls) _helperCalls.Add(new HelperCall(helper, inFailure, live));
+        }
+
+        foreach (var pair in effects)
+        {
+            if (!_model.TryGetGroupConnection(pair.Key, out var id) || id >= _count) continue;
+            switch (pair.Value)
+            {
+                case ParameterEffect.ShutsDown or ParameterEffect.ClosesGracefully:
+                    End(state, id, FlowState.Shutdown | FlowState.Authenticated);
+                    break;
+                case ParameterEffect.Closes:
+                    End(state, id, FlowState.Closed);
+                    break;
+            }
+        }
+    }
+
+    private static bool InCatch(BasicBlock? block)
+    {
+        for (var region = block?.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler or ControlFlowRegionKind.Filter) return true;
+        }
+
+        return false;
+    }
+
+    public static bool IsHandshake(string name, TlsKind kind) =>
+        name.StartsWith("AuthenticateAs", System.StringComparison.Ordinal) || name == "NegotiateClientCertificateAsync" || ApmHandshake.IsBegin(name)
         || (kind == TlsKind.BouncyCastle && name is "Connect" or "Accept");
 
     private static bool IsRead(string name) =>
@@ -372,13 +516,28 @@ internal sealed class ConnectionFlow
     private static bool IsWrite(string name, Role role) =>
         name.StartsWith("Write", System.StringComparison.Ordinal) || (role == Role.Owner && name.StartsWith("Flush", System.StringComparison.Ordinal));
 
-    /// <summary><c>new LingerOption(true, 0)</c>: an abortive close on purpose.</summary>
-    private bool IsZeroLinger(IOperation value) =>
-        OperationWalker.Unwrap(value) is IObjectCreationOperation creation
-        && TlsTypes.Is(creation.Type, _types.LingerOption)
-        && creation.Arguments.Length == 2
-        && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: true }
-        && creation.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 };
+    /// <summary>Handshakes and shutdowns are recorded by the receiver's type, tracked or not (TLS003/TLS004/TLS005 judge the call's shape).</summary>
+    private void RecordCallShape(IInvocationOperation invocation, IOperation? receiver, Binding? tracked, FlowState state)
+    {
+        if (ApmHandshake.StreamOfFromAsync(invocation, _types) is { } apmStream)
+        {
+            Record(SiteKind.Handshake, invocation, Track(apmStream) is { Role: Role.Tls } apm ? _model.GetConnection(apm.Connection) : null, Role.Tls, state);
+            return;
+        }
+
+        var kind = _types.KindOf(receiver?.Type);
+        if (kind is TlsKind.None or TlsKind.BouncyCastle) return;
+        var name = invocation.TargetMethod.Name;
+        var connection = tracked is { Role: Role.Tls } binding ? _model.GetConnection(binding.Connection) : null;
+        if (name == "ShutdownAsync")
+        {
+            Record(SiteKind.Shutdown, invocation, connection, Role.Tls, state);
+        }
+        else if (IsHandshake(name, kind))
+        {
+            Record(SiteKind.Handshake, invocation, connection, Role.Tls, state);
+        }
+    }
 
     private void Close(IInvocationOperation invocation, Connection connection, Role role, FlowState state, bool report)
     {
@@ -386,116 +545,39 @@ internal sealed class ConnectionFlow
         if ((connection.Kind == TlsKind.BouncyCastle || connection.SelfClosing) && role != Role.Transport)
         {
             // TlsProtocol.Close (and its stream's Dispose) sends close_notify itself.
-            state.Set(id, FlowState.Graceful | FlowState.Closed);
+            End(state, id, FlowState.Graceful | FlowState.Closed);
             return;
         }
 
-        if (report && IsReportableClose(connection, state))
-        {
-            if (connection.Kind == TlsKind.BouncyCastle)
-            {
-                Add(Descriptors.Tls008BouncyCastleTransportClosedFirst, invocation, Describe(invocation));
-            }
-            else
-            {
-                AddClose(invocation, connection);
-            }
-        }
-
-        state.Set(id, FlowState.Closed);
+        if (report) Record(SiteKind.Close, invocation, connection, role, state);
+        End(state, id, FlowState.Closed);
     }
 
-    private static bool IsReportableClose(Connection connection, FlowState state) =>
-        !state.MayHave(connection.Id, NotReportable)
-        && !connection.Captured
-        && !connection.ClassShutsDown
-        && !connection.SelfClosing
-        && (connection.Origin != Origin.Created || state.MayHave(connection.Id, FlowState.Authenticated));
-
-    /// <summary>TLS003/TLS004/TLS005: the shape of a single call, whatever the connection's state.</summary>
-    private void CheckCallShape(IInvocationOperation invocation, IOperation? receiver)
+    /// <summary>Records a site with the connection's state before the call.</summary>
+    private void Record(SiteKind kind, IInvocationOperation invocation, Connection? connection, Role role, FlowState? state)
     {
-        var kind = _types.KindOf(receiver?.Type);
-        if (kind is TlsKind.None or TlsKind.BouncyCastle) return;
-        var name = invocation.TargetMethod.Name;
-        if (name == "ShutdownAsync" && kind == TlsKind.SslStream)
-        {
-            switch (_tasks.Classify(invocation))
-            {
-                case TaskUseKind.Awaited or TaskUseKind.Blocked:
-                    Add(Descriptors.Tls003UnboundedShutdown, invocation, name);
-                    break;
-                case TaskUseKind.Dropped:
-                    Add(Descriptors.Tls004ShutdownNotAwaited, invocation, name);
-                    break;
-            }
-        }
-        else if (name.EndsWith("Async", System.StringComparison.Ordinal) && IsHandshake(name, kind))
-        {
-            if (!_tasks.IsRealToken(_tasks.TokenArgument(invocation))
-                && _tasks.Classify(invocation) is TaskUseKind.Awaited or TaskUseKind.Blocked or TaskUseKind.Dropped)
-            {
-                Add(Descriptors.Tls005UnboundedHandshake, invocation, name);
-            }
-        }
+        var receiverKind = _types.KindOf((invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null))?.Type);
+        ushort may = connection is null || state is null ? (ushort)0 : state.May[connection.Id];
+        ushort must = connection is null || state is null ? (ushort)0 : state.Must[connection.Id];
+        _sites.Add(new Site(kind, invocation, receiverKind, connection, role, may, must, _tasks, _types));
+    }
+}
+
+/// <summary>A call to one of the class's private helpers, with what held at the call.</summary>
+internal sealed class HelperCall
+{
+    public HelperCall(IMethodSymbol callee, bool inFailure, Dictionary<int, bool> liveGroups)
+    {
+        Callee = callee;
+        InFailure = inFailure;
+        LiveGroups = liveGroups;
     }
 
-    /// <summary>The synchronous handshake is bounded only by a read timeout on the stream or its transport.</summary>
-    private void CheckSyncHandshake(IInvocationOperation invocation, Connection connection)
-    {
-        var name = invocation.TargetMethod.Name;
-        if (name.EndsWith("Async", System.StringComparison.Ordinal) || connection.Kind != TlsKind.SslStream) return;
-        if (connection.Origin is Origin.Created or Origin.Field && !connection.HasReadTimeout)
-        {
-            Add(Descriptors.Tls005UnboundedHandshake, invocation, name);
-        }
-    }
+    public IMethodSymbol Callee { get; }
 
-    private void CheckPeerCloseWait(IInvocationOperation invocation, Connection connection, FlowState state)
-    {
-        if (!state.MayHave(connection.Id, FlowState.Shutdown) || state.MayHave(connection.Id, FlowState.Graceful | FlowState.Closed)) return;
-        var name = invocation.TargetMethod.Name;
-        bool bounded = name.EndsWith("Async", System.StringComparison.Ordinal)
-            ? _tasks.IsRealToken(_tasks.TokenArgument(invocation)) || _tasks.Classify(invocation) is TaskUseKind.Bounded or TaskUseKind.Unknown
-            : connection.HasReadTimeout;
-        if (!bounded) Add(Descriptors.Tls002UnboundedPeerCloseWait, invocation, name);
-    }
+    /// <summary>Called from a catch block, a failure callback, or a path where a handshake failed.</summary>
+    public bool InFailure { get; }
 
-    private void CheckWriteAfterShutdown(IInvocationOperation invocation, Connection connection, FlowState state)
-    {
-        if (state.MustHave(connection.Id, FlowState.Shutdown) && !state.MayHave(connection.Id, FlowState.Graceful | FlowState.Closed))
-        {
-            Add(Descriptors.Tls006WriteAfterShutdown, invocation, invocation.TargetMethod.Name);
-        }
-    }
-
-    private void Add(DiagnosticDescriptor descriptor, IInvocationOperation invocation, string argument) =>
-        _sink.Add(descriptor, CloseSyntax.ExplicitLocation(invocation.Syntax), ImmutableDictionary<string, string?>.Empty, argument);
-
-    private void AddClose(IInvocationOperation invocation, Connection connection)
-    {
-        bool isUsing = invocation.IsImplicit && CloseSyntax.UsingLocation(invocation.Syntax) is not null;
-        var location = isUsing ? CloseSyntax.UsingLocation(invocation.Syntax)! : CloseSyntax.ExplicitLocation(invocation.Syntax);
-        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-        properties[FindingProperties.Using] = isUsing ? "true" : "false";
-        properties[FindingProperties.Kind] = connection.Kind.ToString();
-        if (connection.StreamSymbol is { } symbol)
-        {
-            properties[FindingProperties.Stream] = symbol.Name;
-            if (!_types.IsTls(TypeOf(symbol))) properties[FindingProperties.CastTo] = connection.Kind.ToString();
-        }
-
-        _sink.Add(Descriptors.Tls001CloseWithoutShutdown, location, properties.ToImmutable(), isUsing ? "using" : Describe(invocation));
-    }
-
-    private static string Describe(IInvocationOperation invocation) =>
-        invocation.IsImplicit ? invocation.TargetMethod.Name : CloseSyntax.ExplicitText(invocation.Syntax);
-
-    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
-    {
-        ILocalSymbol l => l.Type,
-        IParameterSymbol p => p.Type,
-        IFieldSymbol f => f.Type,
-        _ => null,
-    };
+    /// <summary>Per field group the caller knows: whether it may be live at the call.</summary>
+    public Dictionary<int, bool> LiveGroups { get; }
 }

@@ -22,14 +22,19 @@ internal sealed class ConnectionModel
     private readonly Dictionary<object, HashSet<object>> _links = new(KeyComparer.Instance);
     private readonly Dictionary<IOperation, int> _creations = new();
     private readonly Dictionary<IOperation, int> _owners = new();
+    private readonly Dictionary<IOperation, int> _received = new();
+    private readonly Dictionary<object, int> _objectConnections = new(KeyComparer.Instance);
     private readonly Dictionary<int, int> _groupConnections = new();
     private readonly Dictionary<int, int> _outerConnections = new();
+    private readonly HashSet<object> _replaced = new(KeyComparer.Instance);
+    private readonly Dictionary<CaptureId, ISymbol> _capturedMembers = new();
     private bool _changed;
 
-    private ConnectionModel(ControlFlowGraph cfg, TlsTypes types, ClassFacts facts, ConnectionModel? outer)
+    private ConnectionModel(ControlFlowGraph cfg, TlsTypes types, MethodSummaries summaries, ClassFacts facts, ConnectionModel? outer)
     {
         Graph = cfg;
         _types = types;
+        Summaries = summaries;
         _facts = facts;
         _outer = outer;
         Operations = OperationWalker.AllOperations(cfg);
@@ -39,10 +44,12 @@ internal sealed class ConnectionModel
 
     public TlsTypes Types => _types;
 
+    public MethodSummaries Summaries { get; }
+
     public List<IOperation> Operations { get; }
 
     /// <summary>Lambdas and local functions of this graph, analyzed on their own with this model as the outer one.</summary>
-    public List<ControlFlowGraph> NestedGraphs { get; } = new();
+    public List<NestedGraph> NestedGraphs { get; } = new();
 
     public int ConnectionCount => _connections.Count;
 
@@ -53,15 +60,29 @@ internal sealed class ConnectionModel
 
     public IEnumerable<KeyValuePair<object, Binding>> Bindings => _bindings;
 
-    public static ConnectionModel Build(ControlFlowGraph cfg, TlsTypes types, ClassFacts facts, ConnectionModel? outer)
+    public static ConnectionModel Build(ControlFlowGraph cfg, TlsTypes types, MethodSummaries summaries, ClassFacts facts, ConnectionModel? outer)
     {
-        var model = new ConnectionModel(cfg, types, facts, outer);
+        var model = new ConnectionModel(cfg, types, summaries, facts, outer);
         model.Run();
         return model;
     }
 
     private void Run()
     {
+        // Members this method stores a value other than null into.
+        foreach (var op in Operations)
+        {
+            if (op is IFlowCaptureOperation capture && Members.OfThis(OperationWalker.Unwrap(capture.Value)) is { } captured)
+            {
+                _capturedMembers[capture.Id] = captured;
+            }
+            else if (op is ISimpleAssignmentOperation assignment && Members.IsMember(TargetKeyOf(assignment.Target))
+                && OperationWalker.Unwrap(assignment.Value).ConstantValue is not { HasValue: true, Value: null })
+            {
+                _replaced.Add(TargetKeyOf(assignment.Target)!);
+            }
+        }
+
         // Aliases can be formed in any order (loops, captures): iterate to a fixed point; it is reached in
         // two or three passes, the bound only guards against the unforeseen.
         for (int pass = 0; pass < 8; pass++)
@@ -87,7 +108,9 @@ internal sealed class ConnectionModel
                 if (_creations.TryGetValue(creation, out var id)) return new Binding(Find(id), Role.Tls);
                 if (_owners.TryGetValue(creation, out id)) return new Binding(Find(id), Role.Owner);
                 return null;
-            case IPropertyReferenceOperation property when property.Instance is not null:
+            case IAwaitOperation or IInvocationOperation when _received.TryGetValue(operation, out var receivedId):
+                return new Binding(Find(receivedId), Role.Tls);
+            case IPropertyReferenceOperation property when property.Instance is not null && Members.OfThis(property) is null:
                 // BouncyCastle's protocol.Stream is the TLS stream; TcpClient.Client is the transport's socket.
                 if (property.Property.Name == "Stream" && _types.KindOf(property.Instance.Type) == TlsKind.BouncyCastle)
                 {
@@ -99,7 +122,7 @@ internal sealed class ConnectionModel
                     return Resolve(property.Instance);
                 }
 
-                return null;
+                goto default;
             case IInvocationOperation invocation when invocation.TargetMethod.Name == "GetStream" && invocation.Instance is not null
                 && TlsTypes.DerivesFrom(invocation.Instance.Type, _types.TcpClient):
                 return Resolve(invocation.Instance);
@@ -114,27 +137,34 @@ internal sealed class ConnectionModel
     {
         ILocalReferenceOperation local => local.Local,
         IParameterReferenceOperation parameter => parameter.Parameter,
-        IFieldReferenceOperation field when field.Instance is null || field.Instance is IInstanceReferenceOperation => field.Field,
+        IFieldReferenceOperation or IPropertyReferenceOperation when Members.OfThis(OperationWalker.Unwrap(operation)) is { } member => member,
+        IMemberReferenceOperation { Instance: { } instance } reference when Members.OfOther(reference) is { } member && KeyOf(instance) is { } instanceKey =>
+            new MemberPath(instanceKey, member),
         IFlowCaptureReferenceOperation capture => capture.Id,
         _ => null,
     };
+
+    /// <summary>
+    /// The key an assignment stores into. When the value needs control flow (<c>_f = c ? await x : y</c>), the
+    /// graph captures the target field first and assigns through the capture: the store is into the field.
+    /// </summary>
+    public object? TargetKeyOf(IOperation target) =>
+        OperationWalker.Unwrap(target) is IFlowCaptureReferenceOperation reference && _capturedMembers.TryGetValue(reference.Id, out var member)
+            ? member
+            : KeyOf(target);
 
     private Binding? Lookup(object key)
     {
         if (_bindings.TryGetValue(key, out var binding)) return new Binding(Find(binding.Connection), binding.Role);
 
         // Class-level facts: a field of a known group.
-        if (key is IFieldSymbol field && _facts.TryGet(field, out var group, out var role))
+        if (Members.IsMember(key) && _facts.TryGet((ISymbol)key, out var group, out var role))
         {
-            if (!_groupConnections.TryGetValue(group, out var groupConnection))
-            {
-                groupConnection = NewConnection(Origin.Field, _facts.Group(group).Kind).Id;
-                _connections[groupConnection].FieldGroup = group;
-                _groupConnections[group] = groupConnection;
-            }
-
-            return Bind(key, groupConnection, role);
+            return Bind(key, GroupConnection(group), role);
         }
+
+        // A member of another object of this compilation (client.Stream, channel.Socket), known from that type's facts.
+        if (key is MemberPath path && LookupForeign(path) is { } foreign) return foreign;
 
         // A value captured from the enclosing method: that method's connection, seen here like a parameter.
         if (key is ISymbol && _outer?.Lookup(key) is { } outerBinding)
@@ -152,22 +182,92 @@ internal sealed class ConnectionModel
         }
 
         // A TLS-typed symbol of unknown origin: a connection of its own.
-        var type = key switch
-        {
-            ILocalSymbol l => l.Type,
-            IParameterSymbol p => p.Type,
-            IFieldSymbol f => f.Type,
-            _ => null,
-        };
-        var kind = _types.KindOf(type);
+        var kind = _types.KindOf(TlsTypes.TypeOf(key as ISymbol));
         if (kind == TlsKind.None) return null;
         var origin = key switch
         {
             IParameterSymbol => Origin.Parameter,
-            IFieldSymbol => Origin.Field,
+            IFieldSymbol or IPropertySymbol => Origin.Field,
             _ => Origin.Received,
         };
         return Bind(key, NewConnection(origin, kind).Id, Role.Tls);
+    }
+
+    /// <summary>The connection of the object a local or parameter refers to (through its members), if any.</summary>
+    public bool TryGetObjectConnection(object? key, out int connection)
+    {
+        if (key is not null && _objectConnections.TryGetValue(key, out connection))
+        {
+            connection = Find(connection);
+            return true;
+        }
+
+        connection = -1;
+        return false;
+    }
+
+    private Binding? LookupForeign(MemberPath path)
+    {
+        var role = Role.Tls;
+        var memberType = TlsTypes.TypeOf(path.Member);
+        if (!_types.IsInteresting(memberType)) return null;
+        var kind = _types.KindOf(memberType);
+        var facts = Summaries.FactsOf(path.Member.ContainingType);
+        if (kind == TlsKind.None)
+        {
+            if (!facts.Roles.TryGetValue(path.Member, out role)) return null;
+            kind = facts.Kind;
+        }
+
+        // One connection per object: client.Socket and client.Stream are the same connection.
+        if (!_objectConnections.TryGetValue(path.Instance, out var id))
+        {
+            var connection = NewConnection(Origin.Received, kind);
+            connection.ClassShutsDown = facts.ShutsDown;
+            id = connection.Id;
+            _objectConnections[path.Instance] = id;
+        }
+
+        return Bind(path, id, role);
+    }
+
+    /// <summary>The connection standing for a class field group in this method, created on first use.</summary>
+    private int GroupConnection(int group)
+    {
+        if (!_groupConnections.TryGetValue(group, out var groupConnection))
+        {
+            groupConnection = NewConnection(Origin.Field, _facts.Group(group).Kind).Id;
+            _connections[groupConnection].FieldGroup = group;
+            _groupConnections[group] = groupConnection;
+        }
+
+        return groupConnection;
+    }
+
+    /// <summary>The connection of a field group here, if this method touches the group (or calls a helper that does).</summary>
+    public bool TryGetGroupConnection(int group, out int connection)
+    {
+        if (_groupConnections.TryGetValue(group, out connection))
+        {
+            connection = Find(connection);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>What this method does to each field group it touches: shuts it down, or only closes it.</summary>
+    public Dictionary<int, ParameterEffect> GroupEffects()
+    {
+        var effects = new Dictionary<int, ParameterEffect>();
+        foreach (var connection in Connections)
+        {
+            if (connection.FieldGroup < 0) continue;
+            var effect = connection.HasShutdownCall ? ParameterEffect.ShutsDown : connection.HasCloseCall ? ParameterEffect.Closes : ParameterEffect.None;
+            if (effect != ParameterEffect.None) effects[connection.FieldGroup] = effect;
+        }
+
+        return effects;
     }
 
     private Connection NewConnection(Origin origin, TlsKind kind)
@@ -204,6 +304,7 @@ internal sealed class ConnectionModel
         if (ca.Kind == TlsKind.None) ca.Kind = cb.Kind;
         if (ca.FieldGroup < 0) ca.FieldGroup = cb.FieldGroup;
         ca.ClassShutsDown |= cb.ClassShutsDown;
+        ca.EstablishedHere |= cb.EstablishedHere;
         _changed = true;
 
         static int Rank(Origin origin) => origin switch
@@ -236,13 +337,27 @@ internal sealed class ConnectionModel
             case IObjectCreationOperation creation:
                 VisitCreation(creation);
                 break;
+            case IInvocationOperation helperCall when _facts.HelperEffects.TryGetValue(helperCall.TargetMethod, out var helperEffects):
+                // A private helper acting on field groups: the groups are part of this method's picture.
+                foreach (var group in helperEffects.Keys) GroupConnection(group);
+                break;
+            case IInvocationOperation or IAwaitOperation when !_received.ContainsKey(op) && ReturnsTls(op) is var kind && kind != TlsKind.None:
+                // A TLS stream a call returns (CreateTlsStreamAsync): live from the call on.
+                var received = NewConnection(Origin.Received, kind);
+                received.EstablishedHere = true;
+                _received[op] = received.Id;
+                break;
             case ISimpleAssignmentOperation assignment:
-                Store(KeyOf(assignment.Target), assignment.Value);
+                Store(TargetKeyOf(assignment.Target), assignment.Value);
                 break;
             case IFlowCaptureOperation capture:
                 Store(capture.Id, capture.Value);
                 break;
-            case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation:
+            case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern:
+                // if (_io is SslStream ssl): ssl is _io.
+                Store(declared, pattern.Value);
+                break;
+            case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation:
                 // Create the connections of TLS-typed symbols now: the flow pass needs them all up front.
                 Resolve(op);
                 break;
@@ -256,7 +371,9 @@ internal sealed class ConnectionModel
         {
             if (!_creations.TryGetValue(creation, out var id))
             {
-                id = NewConnection(Origin.Created, kind).Id;
+                var created = NewConnection(Origin.Created, kind);
+                created.EstablishedHere = true;
+                id = created.Id;
                 _creations[creation] = id;
             }
 
@@ -278,6 +395,39 @@ internal sealed class ConnectionModel
         }
     }
 
+    /// <summary>Whether a call (or the await of one) returns a TLS stream, by its type.</summary>
+    private TlsKind ReturnsTls(IOperation op)
+    {
+        // The await's own value is the TLS stream; the call under an await returns a task of it.
+        if (op is IInvocationOperation && OperationWalker.ParentSkippingConversions(op, out _) is IAwaitOperation) return TlsKind.None;
+        var kind = _types.KindOf(op.Type);
+        if (kind != TlsKind.None || !TlsTypes.DerivesFrom(op.Type, _types.Stream)) return kind;
+
+        // Declared Stream (or Task<Stream>), but the compilation's own helper returns a TLS stream in it.
+        var call = op is IAwaitOperation awaited ? OperationWalker.Unwrap(awaited.Operation) : op;
+        return call is IInvocationOperation invocation ? Summaries.Of(invocation.TargetMethod).Returns : TlsKind.None;
+    }
+
+    /// <summary>Whether the call (or await) returns a TLS stream, and the connection it starts.</summary>
+    public bool IsReceivedAt(IOperation call, out int connection)
+    {
+        if (_received.TryGetValue(call, out connection))
+        {
+            connection = Find(connection);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary><c>new LingerOption(true, 0)</c>: an abortive close on purpose.</summary>
+    public static bool IsZeroLinger(IOperation value, TlsTypes types) =>
+        OperationWalker.Unwrap(value) is IObjectCreationOperation creation
+        && TlsTypes.Is(creation.Type, types.LingerOption)
+        && creation.Arguments.Length == 2
+        && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: true }
+        && creation.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 };
+
     /// <summary><c>new StreamReader(ssl, leaveOpen: true)</c> borrows the stream rather than owning it.</summary>
     public static bool LeavesOpen(IObjectCreationOperation creation) =>
         creation.Arguments.Any(a => a.Parameter?.Name == "leaveOpen" && a.Value.ConstantValue is { HasValue: true, Value: true });
@@ -287,9 +437,10 @@ internal sealed class ConnectionModel
         if (target is null) return;
         if (Resolve(value) is { } binding)
         {
-            // var saved = _socket; _socket = accepted; saved.Close(): a field's old transport, kept in a local, is
-            // often not the one under the TLS stream any more. Only the TLS stream itself is followed out of fields.
-            if (binding.Role == Role.Transport && target is ILocalSymbol && OperationWalker.Unwrap(value) is IFieldReferenceOperation) return;
+            // var s = _socket; _socket = null; s.Close(): a local copy is the field's transport. But var saved = _socket;
+            // _socket = accepted; saved.Close(): when the method puts another value in the field, the copy holds
+            // the old one, often not the one under the TLS stream any more.
+            if (binding.Role == Role.Transport && target is ILocalSymbol && KeyOf(value) is ISymbol member && _replaced.Contains(member)) return;
 
             Bind(target, binding.Connection, binding.Role);
             return;
@@ -359,7 +510,7 @@ internal sealed class ConnectionModel
             if (op is IFlowAnonymousFunctionOperation lambda)
             {
                 var nested = Graph.GetAnonymousFunctionControlFlowGraph(lambda);
-                NestedGraphs.Add(nested);
+                NestedGraphs.Add(new NestedGraph(nested, IsFailureCallback(lambda)));
                 CollectReferences(nested, captured);
             }
         }
@@ -367,7 +518,7 @@ internal sealed class ConnectionModel
         foreach (var localFunction in Graph.LocalFunctions)
         {
             var nested = Graph.GetLocalFunctionControlFlowGraph(localFunction);
-            NestedGraphs.Add(nested);
+            NestedGraphs.Add(new NestedGraph(nested, false));
             CollectReferences(nested, captured);
         }
 
@@ -378,6 +529,24 @@ internal sealed class ConnectionModel
                 GetConnection(pair.Value.Connection).Captured = true;
             }
         }
+    }
+
+    /// <summary>
+    /// A lambda that runs only when something failed: a cancellation callback (<c>token.Register(() =>
+    /// tcp.Dispose())</c>, registered while connecting to abort it) or a continuation that runs only on a
+    /// faulted task (<c>ContinueWith(…, TaskContinuationOptions.OnlyOnFaulted)</c>).
+    /// </summary>
+    private bool IsFailureCallback(IFlowAnonymousFunctionOperation lambda)
+    {
+        IOperation? node = lambda.Parent;
+        while (node is IDelegateCreationOperation or IConversionOperation) node = node.Parent;
+        if (node is not IArgumentOperation { Parent: IInvocationOperation call }) return false;
+        return call.TargetMethod.Name switch
+        {
+            "Register" or "UnsafeRegister" => _types.IsCancellationToken(call.TargetMethod.ContainingType),
+            "ContinueWith" => call.Arguments.Any(a => a.Value.ConstantValue is { HasValue: true, Value: int options } && (options & 0x10000) != 0),
+            _ => false,
+        };
     }
 
     private static void CollectReferences(ControlFlowGraph graph, HashSet<object> into)
@@ -411,15 +580,9 @@ internal sealed class ConnectionModel
         {
             if (pair.Value.Role != Role.Tls || pair.Key is not ISymbol symbol) continue;
             var connection = GetConnection(pair.Value.Connection);
-            connection.SelfClosing |= _types.ClosesGracefully(TypeOf(symbol));
-            var type = symbol switch
-            {
-                ILocalSymbol l => l.Type,
-                IParameterSymbol p => p.Type,
-                IFieldSymbol f => f.Type,
-                _ => null,
-            };
-            if (connection.StreamSymbol is null || (_types.IsTls(type) && !_types.IsTls(TypeOf(connection.StreamSymbol))))
+            connection.SelfClosing |= Summaries.ClosesGracefully(TlsTypes.TypeOf(symbol));
+            var type = TlsTypes.TypeOf(symbol);
+            if (connection.StreamSymbol is null || (_types.IsTls(type) && !_types.IsTls(TlsTypes.TypeOf(connection.StreamSymbol))))
             {
                 connection.StreamSymbol = symbol;
             }
@@ -427,7 +590,7 @@ internal sealed class ConnectionModel
 
         foreach (var creation in _creations)
         {
-            GetConnection(creation.Value).SelfClosing |= _types.ClosesGracefully(creation.Key.Type);
+            GetConnection(creation.Value).SelfClosing |= Summaries.ClosesGracefully(creation.Key.Type);
         }
 
         foreach (var op in Operations)
@@ -441,6 +604,20 @@ internal sealed class ConnectionModel
                     property.Property.Name is "ReadTimeout" or "ReceiveTimeout" && IsFiniteTimeout(((ISimpleAssignmentOperation)op).Value):
                     if (Resolve(property.Instance) is { } bound) GetConnection(bound.Connection).HasReadTimeout = true;
                     break;
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "LingerState" } linger } lingerAssignment
+                    when IsZeroLinger(lingerAssignment.Value, _types):
+                    if (Resolve(linger.Instance) is { } aborted) GetConnection(aborted.Connection).AbortiveIntent = true;
+                    break;
+            }
+        }
+
+        // A method that puts a new transport into a member (_tcp = new TcpClient(), _socket = accepted) connects:
+        // no TLS runs over that transport before this method sets one up, so its closes before are not TLS closes.
+        foreach (var pair in _bindings)
+        {
+            if (pair.Value.Role == Role.Transport && Members.IsMember(pair.Key) && _replaced.Contains(pair.Key))
+            {
+                GetConnection(pair.Value.Connection).EstablishedHere = true;
             }
         }
 
@@ -451,6 +628,7 @@ internal sealed class ConnectionModel
                 var group = _facts.Group(connection.FieldGroup);
                 connection.ClassShutsDown |= group.HasShutdown;
                 connection.HasReadTimeout |= group.HasReadTimeout;
+                connection.AbortiveIntent |= group.HasAbortiveClose;
                 connection.StreamSymbol ??= _facts.StreamField(connection.FieldGroup, _types.IsTls);
             }
         }
@@ -469,27 +647,85 @@ internal sealed class ConnectionModel
             return;
         }
 
+        // A helper of this compilation that shuts down (or gracefully closes) the stream it is given.
+        foreach (var argument in invocation.Arguments)
+        {
+            if (Resolve(argument.Value) is { Role: not Role.Transport } passed
+                && Summaries.Of(method).EffectOn(argument.Parameter) >= ParameterEffect.ShutsDown)
+            {
+                GetConnection(passed.Connection).HasShutdownCall = true;
+            }
+        }
+
         if (Resolve(invocation.Instance) is not { } binding) return;
         var connection = GetConnection(binding.Connection);
+        if (method.Name is "Dispose" or "DisposeAsync" or "Close" or "Shutdown") connection.HasCloseCall = true;
         if (binding.Role == Role.Tls && (method.Name == "ShutdownAsync" || (connection.Kind == TlsKind.BouncyCastle && method.Name == "Close")))
         {
             connection.HasShutdownCall = true;
         }
-        else if (method.Name == "SetSocketOption" && invocation.Arguments.Any(a => a.Value.ConstantValue.Value is int and 0x1006))
+        else if (method.Name == "SetSocketOption" && IsReceiveTimeoutOption(invocation))
         {
-            // SocketOptionName.ReceiveTimeout
             connection.HasReadTimeout = true;
+        }
+        else if (binding.Role == Role.Transport && IsAbortiveClose(invocation, _types))
+        {
+            connection.AbortiveIntent = true;
         }
     }
 
+    /// <summary>A timeout value that bounds a wait: a constant must be positive (0 and -1 mean "wait forever").</summary>
     private static bool IsFiniteTimeout(IOperation value) =>
         value.ConstantValue is not { HasValue: true, Value: int v } || v > 0;
 
-    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+    /// <summary><c>SetSocketOption(level, SocketOptionName.ReceiveTimeout, ms)</c> with a value that bounds reads.</summary>
+    private static bool IsReceiveTimeoutOption(IInvocationOperation invocation)
     {
-        ILocalSymbol l => l.Type,
-        IParameterSymbol p => p.Type,
-        IFieldSymbol f => f.Type,
-        _ => null,
-    };
+        var name = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Type.Name == "SocketOptionName");
+        var value = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "optionValue");
+        return name?.Value.ConstantValue is { HasValue: true, Value: 0x1006 }
+            && value?.Parameter?.Type.SpecialType == SpecialType.System_Int32
+            && IsFiniteTimeout(value.Value);
+    }
+
+    /// <summary><c>Close(0)</c>, or linger 0 set through SetSocketOption: the transport is reset on purpose.</summary>
+    public static bool IsAbortiveClose(IInvocationOperation invocation, TlsTypes types) =>
+        (invocation.TargetMethod.Name == "Close" && invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 })
+        || (invocation.TargetMethod.Name == "SetSocketOption" && invocation.Arguments.Any(a => IsZeroLinger(a.Value, types)));
+}
+
+/// <summary>A lambda or local function's graph; a failure callback starts as error handling.</summary>
+internal readonly struct NestedGraph
+{
+    public NestedGraph(ControlFlowGraph graph, bool failureCallback)
+    {
+        Graph = graph;
+        FailureCallback = failureCallback;
+    }
+
+    public ControlFlowGraph Graph { get; }
+
+    public bool FailureCallback { get; }
+}
+
+/// <summary>The tracking key of a member of another object: <c>client.Stream</c> is (client, Stream).</summary>
+internal sealed class MemberPath
+{
+    public MemberPath(object instance, ISymbol member)
+    {
+        Instance = instance;
+        Member = member;
+    }
+
+    public object Instance { get; }
+
+    public ISymbol Member { get; }
+
+    public override bool Equals(object? obj) =>
+        obj is MemberPath other && KeyComparer.Instance.Equals(Instance, other.Instance) && SymbolEqualityComparer.Default.Equals(Member, other.Member);
+
+    public override int GetHashCode() =>
+        (KeyComparer.Instance.GetHashCode(Instance) * 31) + SymbolEqualityComparer.Default.GetHashCode(Member);
+
+    public override string ToString() => Member.Name;
 }

@@ -5,7 +5,9 @@ namespace TlsShutdown.Analyzers.Analysis;
 /// <summary>
 /// Per connection, the facts that hold on some path (<see cref="May"/>) and on every path
 /// (<see cref="Must"/>) reaching a program point. Joins are union and intersection; the lattice is
-/// finite, so the worklist terminates.
+/// finite, so the worklist terminates. <see cref="Pending"/> is a gen/kill fact: set by what makes a
+/// connection live, cleared by what ends it, so "some path reaches here with the connection live" is
+/// <c>MayHave(Pending)</c>.
 /// </summary>
 internal sealed class FlowState
 {
@@ -15,7 +17,12 @@ internal sealed class FlowState
     public const ushort Closed = 8;
     public const ushort Escaped = 16;       // ownership left the method
     public const ushort Abortive = 32;      // linger 0 / Close(0): a deliberate reset
-    public const ushort Error = 64;         // on a path through a catch block
+    public const ushort Error = 64;         // on a path through a catch block or a failed handshake
+    public const ushort Pending = 128;      // live: authenticated and not yet shut down, closed, given away or failed
+    public const ushort PassedOn = 256;     // handed to a constructor that may keep it (the method may still close it)
+
+    /// <summary>What ends a connection's pending state on a path.</summary>
+    public const ushort Ending = Shutdown | Graceful | Closed | Escaped | Abortive | Error;
 
     private FlowState(ushort[] may, ushort[] must)
     {
@@ -41,6 +48,12 @@ internal sealed class FlowState
     {
         May[connection] |= flags;
         Must[connection] |= flags;
+    }
+
+    public void Clear(int connection, ushort flags)
+    {
+        May[connection] &= (ushort)~flags;
+        Must[connection] &= (ushort)~flags;
     }
 
     public void Reset(int connection)

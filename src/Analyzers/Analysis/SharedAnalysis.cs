@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TlsShutdown.Analyzers.Configuration;
 
 namespace TlsShutdown.Analyzers.Analysis;
 
@@ -14,16 +16,20 @@ namespace TlsShutdown.Analyzers.Analysis;
 internal sealed class SharedAnalysis
 {
     private static readonly ConditionalWeakTable<Compilation, SharedAnalysis> ByCompilation = new();
-    private static readonly SharedAnalysis None = new(null);
+    private static readonly SharedAnalysis None = new(null, null);
 
-    private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<IReadOnlyList<Finding>>> _types = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<IReadOnlyList<Site>>> _types = new(SymbolEqualityComparer.Default);
 
     // The eight rule analyzers see the same operation trees (the driver caches them per semantic model):
     // walk each block once. The sentinel stands for "nothing to analyze here".
-    private static readonly CollectedBlock Nothing = new(null!, null, false, Array.Empty<IFieldSymbol>());
+    private static readonly CollectedBlock Nothing = new(null!, null, false, Array.Empty<ISymbol>());
     private readonly ConditionalWeakTable<IOperation, CollectedBlock> _blocks = new();
 
-    private SharedAnalysis(TlsTypes? types) => Types = types;
+    private SharedAnalysis(TlsTypes? types, MethodSummaries? summaries)
+    {
+        Types = types;
+        Summaries = summaries;
+    }
 
     public CollectedBlock? GetOrCollect(IOperation block, Func<IOperation, CollectedBlock?> collect)
     {
@@ -33,13 +39,26 @@ internal sealed class SharedAnalysis
 
     public TlsTypes? Types { get; }
 
-    public static SharedAnalysis For(Compilation compilation) =>
-        ByCompilation.GetValue(compilation, c => TlsTypes.TryCreate(c) is { } types ? new SharedAnalysis(types) : None);
+    public MethodSummaries? Summaries { get; }
 
-    public IReadOnlyList<Finding> GetFindings(INamedTypeSymbol type, IReadOnlyList<CollectedBlock> blocks, CancellationToken cancellationToken)
+    /// <summary>The shared state of a compilation; the options are read by the first rule analyzer that asks.</summary>
+    public static SharedAnalysis For(Compilation compilation, AnalyzerConfigOptionsProvider? options = null) =>
+        ByCompilation.GetValue(compilation, c => TlsTypes.TryCreate(c) is { } types ? Create(c, types, options) : None);
+
+    private static SharedAnalysis Create(Compilation compilation, TlsTypes types, AnalyzerConfigOptionsProvider? provider)
     {
-        var lazy = _types.GetOrAdd(type, _ => new Lazy<IReadOnlyList<Finding>>(
-            () => Guard.Run(() => TypeAnalysis.Run(Types!, blocks), Array.Empty<Finding>()),
+        var options = provider is null ? TlsOptions.Default : Guard.Run(() => TlsOptions.Read(compilation, provider), TlsOptions.Default);
+        return new SharedAnalysis(types, new MethodSummaries(compilation, types, new ConfiguredMethods(options, types))) { Options = options };
+    }
+
+    /// <summary>The .editorconfig options (docs/usage.md, "Configuration").</summary>
+    public TlsOptions Options { get; private set; } = TlsOptions.Default;
+
+    /// <summary>The sites of a type, computed by the first rule analyzer that asks.</summary>
+    public IReadOnlyList<Site> GetSites(INamedTypeSymbol type, IReadOnlyList<CollectedBlock> blocks, CancellationToken cancellationToken)
+    {
+        var lazy = _types.GetOrAdd(type, _ => new Lazy<IReadOnlyList<Site>>(
+            () => Guard.Run(() => TypeAnalysis.Run(Types!, Summaries!, blocks), Array.Empty<Site>()),
             LazyThreadSafetyMode.ExecutionAndPublication));
         cancellationToken.ThrowIfCancellationRequested();
         return lazy.Value;

@@ -23,6 +23,9 @@ internal enum TaskUseKind
 
     /// <summary>Awaited or blocked on with a real time limit.</summary>
     Bounded,
+
+    /// <summary>Only continued (<c>ContinueWith</c>, the continuation's task dropped): observed, but with no time limit.</summary>
+    Continued,
 }
 
 /// <summary>
@@ -59,7 +62,7 @@ internal sealed class TaskUse
             case IPropertyReferenceOperation { Property.Name: "Result" }:
                 return TaskUseKind.Blocked;
             case IArgumentOperation or IArrayInitializerOperation or IArrayCreationOperation:
-                return ClassifyArgument(parent);
+                return ClassifyArgument(parent, depth);
             case ISimpleAssignmentOperation assignment when assignment.Value == child:
                 return OperationWalker.Unwrap(assignment.Target) switch
                 {
@@ -78,6 +81,9 @@ internal sealed class TaskUse
         {
             case "ConfigureAwait" or "AsTask" or "Preserve":
                 return Classify(invocation, depth + 1);
+            case "ContinueWith":
+                // A continuation waits for the task as long as it takes: no bound, though nothing blocks on it.
+                return Classify(invocation, depth + 1) is var continued && continued == TaskUseKind.Dropped ? TaskUseKind.Continued : continued;
             case "WaitAsync":
                 return HasTimeLimit(invocation) ? TaskUseKind.Bounded : Classify(invocation, depth + 1);
             case "Wait":
@@ -89,11 +95,14 @@ internal sealed class TaskUse
         }
     }
 
-    private static TaskUseKind ClassifyArgument(IOperation parent)
+    private TaskUseKind ClassifyArgument(IOperation parent, int depth)
     {
         // Walk out of a params array to the argument, then to the call.
         while (parent is IArrayInitializerOperation or IArrayCreationOperation) parent = parent.Parent!;
-        if (parent is not IArgumentOperation { Parent: IInvocationOperation call }) return TaskUseKind.Unknown;
+        if (parent is not IArgumentOperation { Parent: IInvocationOperation call } argument) return TaskUseKind.Unknown;
+
+        // await task.NoCapture(): an extension of our own that only configures awaiting is the task awaited.
+        if (_types.AwaitWrappers.OnlyConfiguresAwaiting(call, argument)) return Classify(call, depth + 1);
         return call.TargetMethod.Name switch
         {
             "WhenAny" => TaskUseKind.Bounded,

@@ -1,39 +1,43 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace TlsShutdown.Analyzers.Analysis;
 
 /// <summary>
-/// The types the analysis needs, resolved once per compilation by metadata name. A missing type just
+/// The types the analysis needs, resolved once per compilation by metadata name (<see cref="KnownType"/>: a type
+/// defined in two referenced assemblies still counts). A missing type just
 /// switches off what depends on it; when no TLS stream type exists at all, nothing is registered.
 /// </summary>
 internal sealed class TlsTypes
 {
     private TlsTypes(Compilation compilation)
     {
-        SslStream = compilation.GetTypeByMetadataName("System.Net.Security.SslStream");
-        TlsEngineStream = compilation.GetTypeByMetadataName("TlsShutdown.TlsEngineStream");
-        BouncyCastleProtocol = compilation.GetTypeByMetadataName("Org.BouncyCastle.Tls.TlsProtocol");
-        GracefulTlsClose = compilation.GetTypeByMetadataName("TlsShutdown.GracefulTlsClose");
-        Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
-        NetworkStream = compilation.GetTypeByMetadataName("System.Net.Sockets.NetworkStream");
-        Socket = compilation.GetTypeByMetadataName("System.Net.Sockets.Socket");
-        TcpClient = compilation.GetTypeByMetadataName("System.Net.Sockets.TcpClient");
-        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-        CancellationTokenSource = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
-        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
-        LingerOption = compilation.GetTypeByMetadataName("System.Net.Sockets.LingerOption");
-        TextReader = compilation.GetTypeByMetadataName("System.IO.TextReader");
-        TextWriter = compilation.GetTypeByMetadataName("System.IO.TextWriter");
-        BinaryReader = compilation.GetTypeByMetadataName("System.IO.BinaryReader");
-        BinaryWriter = compilation.GetTypeByMetadataName("System.IO.BinaryWriter");
+        SslStreams = KnownType.All(compilation, "System.Net.Security.SslStream");
+        TlsEngineStreams = KnownType.All(compilation, "TlsShutdown.TlsEngineStream");
+        BouncyCastleProtocols = KnownType.All(compilation, "Org.BouncyCastle.Tls.TlsProtocol");
+        GracefulTlsClose = KnownType.Any(compilation, "TlsShutdown.GracefulTlsClose");
+        Stream = KnownType.Any(compilation, "System.IO.Stream");
+        NetworkStream = KnownType.Any(compilation, "System.Net.Sockets.NetworkStream");
+        Socket = KnownType.Any(compilation, "System.Net.Sockets.Socket");
+        TcpClient = KnownType.Any(compilation, "System.Net.Sockets.TcpClient");
+        CancellationToken = KnownType.Any(compilation, "System.Threading.CancellationToken");
+        CancellationTokenSource = KnownType.Any(compilation, "System.Threading.CancellationTokenSource");
+        Task = KnownType.Any(compilation, "System.Threading.Tasks.Task");
+        TimeSpan = KnownType.Any(compilation, "System.TimeSpan");
+        LingerOption = KnownType.Any(compilation, "System.Net.Sockets.LingerOption");
+        TextReader = KnownType.Any(compilation, "System.IO.TextReader");
+        TextWriter = KnownType.Any(compilation, "System.IO.TextWriter");
+        BinaryReader = KnownType.Any(compilation, "System.IO.BinaryReader");
+        BinaryWriter = KnownType.Any(compilation, "System.IO.BinaryWriter");
+        AwaitWrappers = new AwaitWrappers(this, compilation);
     }
 
-    public INamedTypeSymbol? SslStream { get; }
-    public INamedTypeSymbol? TlsEngineStream { get; }
-    public INamedTypeSymbol? BouncyCastleProtocol { get; }
+    // The TLS stream types, each with every definition the compilation sees (see KnownType).
+    public ImmutableArray<INamedTypeSymbol> SslStreams { get; }
+    public ImmutableArray<INamedTypeSymbol> TlsEngineStreams { get; }
+    public ImmutableArray<INamedTypeSymbol> BouncyCastleProtocols { get; }
     public INamedTypeSymbol? GracefulTlsClose { get; }
     public INamedTypeSymbol? Stream { get; }
     public INamedTypeSymbol? NetworkStream { get; }
@@ -49,11 +53,14 @@ internal sealed class TlsTypes
     public INamedTypeSymbol? BinaryReader { get; }
     public INamedTypeSymbol? BinaryWriter { get; }
 
+    /// <summary>The compilation's own extension methods that only configure awaiting a task.</summary>
+    public AwaitWrappers AwaitWrappers { get; }
+
     /// <summary>Returns null when the compilation can hold no TLS stream: the analyzers then register nothing.</summary>
     public static TlsTypes? TryCreate(Compilation compilation)
     {
         var types = new TlsTypes(compilation);
-        return types.SslStream is null && types.TlsEngineStream is null && types.BouncyCastleProtocol is null ? null : types;
+        return types.SslStreams.IsDefaultOrEmpty && types.TlsEngineStreams.IsDefaultOrEmpty && types.BouncyCastleProtocols.IsDefaultOrEmpty ? null : types;
     }
 
     // Asked for the type of every operation of every method (the cheap gate): worth a cache.
@@ -70,43 +77,18 @@ internal sealed class TlsTypes
     {
         for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
         {
-            if (SslStream is not null && SymbolEqualityComparer.Default.Equals(t, SslStream)) return TlsKind.SslStream;
-            if (TlsEngineStream is not null && SymbolEqualityComparer.Default.Equals(t, TlsEngineStream)) return TlsKind.TlsEngineStream;
-            if (BouncyCastleProtocol is not null && SymbolEqualityComparer.Default.Equals(t, BouncyCastleProtocol)) return TlsKind.BouncyCastle;
+            if (IsOneOf(t, SslStreams)) return TlsKind.SslStream;
+            if (IsOneOf(t, TlsEngineStreams)) return TlsKind.TlsEngineStream;
+            if (IsOneOf(t, BouncyCastleProtocols)) return TlsKind.BouncyCastle;
         }
 
         return TlsKind.None;
     }
 
+    private static bool IsOneOf(INamedTypeSymbol type, ImmutableArray<INamedTypeSymbol> candidates) =>
+        !candidates.IsDefault && candidates.Contains(type, SymbolEqualityComparer.Default);
+
     public bool IsTls(ITypeSymbol? type) => KindOf(type) != TlsKind.None;
-
-    private readonly ConcurrentDictionary<ITypeSymbol, bool> _selfClosing = new(SymbolEqualityComparer.Default);
-
-    /// <summary>
-    /// A TLS stream subclass whose own Close/Dispose/DisposeAsync override sends close_notify (FluentFTP's
-    /// FtpSslStream does): disposing it is a graceful close.
-    /// </summary>
-    public bool ClosesGracefully(ITypeSymbol? type)
-    {
-        if (type is null || !IsTls(type)) return false;
-        return _selfClosing.GetOrAdd(type, t =>
-        {
-            for (var current = t; current is not null && current.Locations.Any(l => l.IsInSource); current = current.BaseType)
-            {
-                foreach (var member in current.GetMembers())
-                {
-                    if (member is not IMethodSymbol { IsOverride: true, Name: "Close" or "Dispose" or "DisposeAsync" } method) continue;
-                    foreach (var reference in method.DeclaringSyntaxReferences)
-                    {
-                        var text = reference.GetSyntax().ToString();
-                        if (text.Contains("ShutdownAsync") || text.Contains("CloseNotify") || text.Contains("GracefulTlsClose")) return true;
-                    }
-                }
-            }
-
-            return false;
-        });
-    }
 
     /// <summary>Types that can hold a TLS stream without saying so: <c>Stream s = ssl</c>, <c>object o</c>, interfaces.</summary>
     public bool CanHoldTls(ITypeSymbol? type) =>
@@ -126,6 +108,16 @@ internal sealed class TlsTypes
     public bool IsInteresting(ITypeSymbol? type) =>
         type is { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface }
         && (IsTls(type) || IsTransport(type) || DerivesFrom(type, Stream) || IsOwningWrapper(type));
+
+    /// <summary>The declared type of a tracked symbol (local, parameter, field or property).</summary>
+    public static ITypeSymbol? TypeOf(ISymbol? symbol) => symbol switch
+    {
+        ILocalSymbol l => l.Type,
+        IParameterSymbol p => p.Type,
+        IFieldSymbol f => f.Type,
+        IPropertySymbol p => p.Type,
+        _ => null,
+    };
 
     public bool IsCancellationToken(ITypeSymbol? type) => Is(type, CancellationToken);
 

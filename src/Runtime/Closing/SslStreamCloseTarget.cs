@@ -93,5 +93,5 @@ internal sealed class SslStreamCloseTarget : CloseTarget
     }
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_InnerStream")]
-    private static extern Stream InnerStreamOf(AuthenticatedStream stream);
+    internal static extern Stream InnerStreamOf(AuthenticatedStream stream);
 }

@@ -16,8 +16,9 @@ internal sealed class EngineClient : DefaultTlsClient
     private readonly IList<ProtocolName>? _protocolNames;
     private readonly EngineCertificateValidator _validator;
     private readonly EngineCredentials? _clientCredentials;
+    private readonly ClientSessionKey? _sessionKey;   // null: resumption off (AllowTlsResume false, or no target host)
 
-    private EngineClient(ProtocolVersion[] versions, string? sniName, IList<ProtocolName>? protocolNames, EngineCertificateValidator validator, EngineCredentials? clientCredentials)
+    private EngineClient(ProtocolVersion[] versions, string? sniName, IList<ProtocolName>? protocolNames, EngineCertificateValidator validator, EngineCredentials? clientCredentials, ClientSessionKey? sessionKey)
         : base(EngineCrypto.Instance)
     {
         _versions = versions;
@@ -25,6 +26,7 @@ internal sealed class EngineClient : DefaultTlsClient
         _protocolNames = protocolNames;
         _validator = validator;
         _clientCredentials = clientCredentials;
+        _sessionKey = sessionKey;
     }
 
     public EngineCertificateValidator Validator => _validator;
@@ -47,16 +49,23 @@ internal sealed class EngineClient : DefaultTlsClient
         string? sni = SniName(host);
 
         EngineCredentials? credentials = null;
+        X509Certificate2? clientCertificate = null;
         if (options.ClientCertificateContext is { } context)
         {
+            clientCertificate = context.TargetCertificate;
             credentials = EngineCredentials.From(context.TargetCertificate, context.IntermediateCertificates, "ClientCertificateContext");
         }
         else if (options.ClientCertificates is { Count: > 0 } certificates)
         {
-            X509Certificate2? withKey = certificates.OfType<X509Certificate2>().FirstOrDefault(c => c.HasPrivateKey)
+            clientCertificate = certificates.OfType<X509Certificate2>().FirstOrDefault(c => c.HasPrivateKey)
                 ?? throw new NotSupportedException("ClientCertificates: TlsEngineStream needs a certificate with its private key.");
-            credentials = EngineCredentials.From(withKey, null, "ClientCertificates");
+            credentials = EngineCredentials.From(clientCertificate, null, "ClientCertificates");
         }
+
+        // Sessions are resumed for the same target only, as SslStream's are (AllowTlsResume, on by default).
+        ClientSessionKey? sessionKey = options.AllowTlsResume && !string.IsNullOrEmpty(host)
+            ? new ClientSessionKey(host, options.EnabledSslProtocols, clientCertificate?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256))
+            : null;
 
         var validator = new EngineCertificateValidator(
             sender,
@@ -65,7 +74,7 @@ internal sealed class EngineClient : DefaultTlsClient
             options.CertificateRevocationCheckMode,
             options.CertificateChainPolicy,
             peerIsServer: true);
-        return new EngineClient(versions, sni, EngineApplicationProtocols.From(options.ApplicationProtocols), validator, credentials);
+        return new EngineClient(versions, sni, EngineApplicationProtocols.From(options.ApplicationProtocols), validator, credentials, sessionKey);
     }
 
     /// <summary>
@@ -93,6 +102,21 @@ internal sealed class EngineClient : DefaultTlsClient
     }
 
     protected override ProtocolVersion[] GetSupportedVersions() => _versions;
+
+    // TLS 1.2 resumption by session ID (BouncyCastle offers the session only when TLS 1.2 is enabled).
+    public override TlsSession? GetSessionToResume() => _sessionKey is { } key ? EngineSessions.Client.Get(key) : null;
+
+    public override void NotifyHandshakeComplete()
+    {
+        base.NotifyHandshakeComplete();
+        EngineResumption.OnHandshakeComplete(m_context, _validator, _sessionKey is { } key ? session => EngineSessions.Client.Put(key, session) : null);
+    }
+
+    public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause) =>
+        EngineEvents.AlertSent(alertLevel, alertDescription);
+
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
+        EngineEvents.AlertReceived(alertLevel, alertDescription);
 
     protected override IList<ServerName>? GetSniServerNames() =>
         _sniName is null ? null : [new ServerName(NameType.host_name, Encoding.ASCII.GetBytes(_sniName))];

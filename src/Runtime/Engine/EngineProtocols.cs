@@ -28,6 +28,9 @@ internal interface IEngineProtocol
 
     /// <summary>Releases the capacity of the engine's empty queues (<see cref="EngineQueues"/>): the connection is going idle.</summary>
     void TrimBuffers();
+
+    /// <summary>KeyUpdates and renegotiation requests, counted; the alerts are counted by the peer classes.</summary>
+    EngineEvents Events { get; }
 }
 
 /// <summary>BouncyCastle's client protocol in non-blocking mode, with half-close.</summary>
@@ -55,6 +58,26 @@ internal sealed class EngineClientProtocol : TlsClientProtocol, IEngineProtocol
         {
             base.RaiseAlertWarning(alertDescription, message);
         }
+    }
+
+    public EngineEvents Events { get; } = new();
+
+    protected override void Receive13KeyUpdate(MemoryStream buf)
+    {
+        base.Receive13KeyUpdate(buf);
+        EngineEvents.KeyUpdateReceived();
+    }
+
+    protected override void Send13KeyUpdate(bool updateRequested)
+    {
+        base.Send13KeyUpdate(updateRequested);
+        EngineEvents.KeyUpdateSent();
+    }
+
+    protected override void RefuseRenegotiation()
+    {
+        Events.OnRenegotiationRefused();
+        base.RefuseRenegotiation();
     }
 
     protected override void HandleAlertWarningMessage(short alertDescription)
@@ -93,6 +116,26 @@ internal sealed class EngineServerProtocol : TlsServerProtocol, IEngineProtocol
         {
             base.RaiseAlertWarning(alertDescription, message);
         }
+    }
+
+    public EngineEvents Events { get; } = new();
+
+    protected override void Receive13KeyUpdate(MemoryStream buf)
+    {
+        base.Receive13KeyUpdate(buf);
+        EngineEvents.KeyUpdateReceived();
+    }
+
+    protected override void Send13KeyUpdate(bool updateRequested)
+    {
+        base.Send13KeyUpdate(updateRequested);
+        EngineEvents.KeyUpdateSent();
+    }
+
+    protected override void RefuseRenegotiation()
+    {
+        Events.OnRenegotiationRefused();
+        base.RefuseRenegotiation();
     }
 
     protected override void HandleAlertWarningMessage(short alertDescription)

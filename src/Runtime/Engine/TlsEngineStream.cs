@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Tls;
 using TlsShutdown.Engine;
+using TlsShutdown.Handshakes;
 
 namespace TlsShutdown;
 
@@ -193,6 +194,23 @@ public sealed class TlsEngineStream : Stream
         }
     }
 
+    /// <summary>
+    /// Whether the handshake resumed an earlier TLS 1.2 session (an abbreviated handshake: no certificates, no key
+    /// exchange); false before the handshake completed. Resumption follows <see cref="SslClientAuthenticationOptions.AllowTlsResume"/>
+    /// and <see cref="SslServerAuthenticationOptions.AllowTlsResume"/> (on by default, as for SslStream). TLS 1.3
+    /// handshakes are always full: BouncyCastle 2.7 neither uses nor issues TLS 1.3 session tickets.
+    /// </summary>
+    public bool IsResumedSession
+    {
+        get
+        {
+            lock (_engineLock)
+            {
+                return IsAuthenticated && _engine!.EngineContext.SecurityParameters.IsResumedSession;
+            }
+        }
+    }
+
     /// <summary>Runs the TLS handshake as a client.</summary>
     /// <param name="options">Honoured: TargetHost (SNI and name check), RemoteCertificateValidationCallback,
     /// EnabledSslProtocols, ApplicationProtocols, ClientCertificates/ClientCertificateContext,
@@ -202,7 +220,11 @@ public sealed class TlsEngineStream : Stream
     /// <exception cref="NotSupportedException">An option TlsEngineStream cannot honour was set.</exception>
     /// <exception cref="AuthenticationException">The handshake failed (certificate refused, protocol error, fatal alert).</exception>
     /// <exception cref="IOException">The transport failed or ended during the handshake.</exception>
-    public Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken = default)
+    public Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken = default) =>
+        AuthenticateAsClientAsync(options, deadline: null, cancellationToken);
+
+    /// <summary>The client handshake; <paramref name="deadline"/> is <see cref="TlsHandshake"/>'s time limit, for the metrics.</summary>
+    internal Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, HandshakeDeadline? deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         StartAuthentication();
@@ -214,7 +236,8 @@ public sealed class TlsEngineStream : Stream
             protocol.Connect(client);
         }
 
-        return HandshakeAsync(client.Validator, cancellationToken);
+        HandshakeRecording recording = HandshakeRecording.Start(nameof(TlsEngineStream), isServer: false);
+        return EngineHandshakeMetrics.RecordAsync(this, recording, HandshakeAsync(client.Validator, cancellationToken), client.Validator, deadline);
     }
 
     /// <summary>Runs the TLS handshake as a server.</summary>
@@ -226,7 +249,11 @@ public sealed class TlsEngineStream : Stream
     /// <exception cref="NotSupportedException">An option TlsEngineStream cannot honour was set.</exception>
     /// <exception cref="AuthenticationException">The handshake failed (certificate refused, protocol error, fatal alert).</exception>
     /// <exception cref="IOException">The transport failed or ended during the handshake.</exception>
-    public Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken = default)
+    public Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken = default) =>
+        AuthenticateAsServerAsync(options, deadline: null, cancellationToken);
+
+    /// <summary>The server handshake; <paramref name="deadline"/> is <see cref="TlsHandshake"/>'s time limit, for the metrics.</summary>
+    internal Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, HandshakeDeadline? deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         StartAuthentication();
@@ -238,7 +265,8 @@ public sealed class TlsEngineStream : Stream
             protocol.Accept(server);
         }
 
-        return HandshakeAsync(server.Validator, cancellationToken);
+        HandshakeRecording recording = HandshakeRecording.Start(nameof(TlsEngineStream), isServer: true);
+        return EngineHandshakeMetrics.RecordAsync(this, recording, HandshakeAsync(server.Validator, cancellationToken), server.Validator, deadline);
     }
 
     /// <summary>
@@ -785,7 +813,7 @@ public sealed class TlsEngineStream : Stream
     {
         lock (_engineLock)
         {
-            _failure ??= error;
+            _failure ??= _engine?.Events.Explain(error) ?? error;
             return _failure;
         }
     }

@@ -11,7 +11,7 @@ using TlsShutdown.Analyzers.Rules;
 
 namespace TlsShutdown.Analyzers.Tests.Verifiers;
 
-/// <summary>Which stub sources a test compiles with.</summary>
+/// <summary>What a test compiles with besides the reference assemblies: the real runtime assembly, BouncyCastle's stub.</summary>
 [Flags]
 public enum TestStubs
 {
@@ -53,6 +53,13 @@ public static class CSharpVerifier
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
+    /// <summary>
+    /// The real TlsShutdown runtime assembly (its net8.0 build, copied beside the tests by the project file): test
+    /// sources see exactly the shipped public API, TlsEngineStream.ShutdownAsync and TlsHandshake included.
+    /// </summary>
+    public static MetadataReference Runtime { get; } =
+        MetadataReference.CreateFromFile(Path.Combine(AppContext.BaseDirectory, "runtime-net8.0", "TlsShutdown.dll"));
+
     [ModuleInitializer]
     internal static void FailOnAnalyzerException() => Guard.Rethrow = true;
 
@@ -61,6 +68,15 @@ public static class CSharpVerifier
     {
         var test = new Test(languageVersion);
         AddSources(test.TestState, Usings + source, stubs);
+        return test.RunAsync();
+    }
+
+    /// <summary>Verifies the diagnostics with an .editorconfig whose <c>[*.cs]</c> section holds <paramref name="options"/> (one <c>key = value</c> per line).</summary>
+    public static Task VerifyWithOptionsAsync(string source, string options)
+    {
+        var test = new Test(LanguageVersion.CSharp12);
+        AddSources(test.TestState, Usings + source, TestStubs.All);
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + options + "\n"));
         return test.RunAsync();
     }
 
@@ -82,7 +98,7 @@ public static class CSharpVerifier
     private static void AddSources(SolutionState state, string code, TestStubs stubs)
     {
         state.Sources.Add(("/0/Test0.cs", code));
-        if (stubs.HasFlag(TestStubs.Runtime)) state.Sources.Add(("/0/RuntimeStubs.cs", Stubs.Runtime));
+        if (stubs.HasFlag(TestStubs.Runtime)) state.AdditionalReferences.Add(Runtime);
         if (stubs.HasFlag(TestStubs.BouncyCastle)) state.Sources.Add(("/0/BouncyCastleStubs.cs", Stubs.BouncyCastle));
     }
 

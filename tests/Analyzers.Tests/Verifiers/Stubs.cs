@@ -1,63 +1,11 @@
 namespace TlsShutdown.Analyzers.Tests.Verifiers;
 
 /// <summary>
-/// Public shapes of the types the analyzers look up by name but the reference assemblies lack: the
-/// TlsShutdown runtime (written concurrently, so not a build dependency) and BouncyCastle's TLS protocol.
+/// Public shapes of BouncyCastle's TLS protocol, which the analyzers look up by name (the TlsShutdown runtime
+/// is referenced as the real assembly: <see cref="CSharpVerifier.Runtime"/>).
 /// </summary>
 internal static class Stubs
 {
-    public const string Runtime = """
-        namespace TlsShutdown
-        {
-            using System;
-            using System.IO;
-            using System.Net.Security;
-            using System.Security.Authentication;
-            using System.Threading;
-            using System.Threading.Tasks;
-
-            public sealed record TlsCloseOptions
-            {
-                public TimeSpan SendTimeout { get; init; }
-                public TimeSpan PeerCloseTimeout { get; init; }
-                public long MaxDiscardBytes { get; init; }
-                public static TlsCloseOptions Default { get; } = new();
-            }
-
-            public sealed record TlsCloseResult
-            {
-                public bool CloseNotifySent { get; }
-            }
-
-            public static class GracefulTlsClose
-            {
-                public static Task<TlsCloseResult> CloseAsync(SslStream stream, TlsCloseOptions? options = null, CancellationToken cancellationToken = default) => throw null!;
-                public static TlsCloseResult Close(SslStream stream, TlsCloseOptions? options = null) => throw null!;
-                public static Task<TlsCloseResult> CloseAsync(TlsEngineStream stream, TlsCloseOptions? options = null, CancellationToken cancellationToken = default) => throw null!;
-                public static TlsCloseResult Close(TlsEngineStream stream, TlsCloseOptions? options = null) => throw null!;
-            }
-
-            public sealed class TlsEngineStream : Stream
-            {
-                public TlsEngineStream(Stream innerStream, bool leaveInnerStreamOpen = false) { }
-                public Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken = default) => Task.CompletedTask;
-                public Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken = default) => Task.CompletedTask;
-                public bool IsAuthenticated => true;
-                public SslProtocols SslProtocol => SslProtocols.Tls13;
-                public override bool CanRead => true;
-                public override bool CanSeek => false;
-                public override bool CanWrite => true;
-                public override long Length => 0;
-                public override long Position { get => 0; set { } }
-                public override void Flush() { }
-                public override int Read(byte[] buffer, int offset, int count) => 0;
-                public override long Seek(long offset, SeekOrigin origin) => 0;
-                public override void SetLength(long value) { }
-                public override void Write(byte[] buffer, int offset, int count) { }
-            }
-        }
-        """;
-
     public const string BouncyCastle = """
         namespace Org.BouncyCastle.Tls
         {

@@ -210,7 +210,7 @@ public sealed class OpenSslInteropTests
         }
     }
 
-    private static Task<ToolProcess> StartServerAsync(SslProtocols protocol, string keyType, out int port, params string[] extra) =>
+    internal static Task<ToolProcess> StartServerAsync(SslProtocols protocol, string keyType, out int port, params string[] extra) =>
         StartServerCoreAsync(protocol, keyType, port = InteropTools.FreePort(), extra);
 
     private static async Task<ToolProcess> StartServerCoreAsync(SslProtocols protocol, string keyType, int port, string[] extra)
@@ -234,7 +234,7 @@ public sealed class OpenSslInteropTests
         }
     }
 
-    private static ToolProcess StartClient(int port, SslProtocols protocol, string trustedCertificate) => ToolProcess.Start(
+    internal static ToolProcess StartClient(int port, SslProtocols protocol, string trustedCertificate) => ToolProcess.Start(
         InteropTools.OpenSsl,
         "s_client", "-connect", $"127.0.0.1:{port}", "-servername", "localhost", "-verify_hostname", "localhost",
         "-CAfile", trustedCertificate, "-verify_return_error",
