@@ -18,8 +18,9 @@ namespace TlsShutdown;
 /// bounded: the transport is read only when no decrypted data is waiting, at most <c>32 KiB</c> at a time. Buffers
 /// are rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> only while data is in flight: a zero-byte read
 /// waits for the transport with no buffer (as SslStream's does), so an idle connection holds none.
-/// A read never waits for a write: what the engine sends by itself (alerts, KeyUpdate answers) goes out when the
-/// transport is free. TLS 1.3 close_notify ends one direction only (RFC 8446 §6.1): after the peer's, reads return
+/// A read does not wait for a write: what the engine sends by itself (alerts, KeyUpdate answers) goes out when the
+/// transport is free, up to <see cref="MaxPendingEngineOutput"/>; beyond it reads stop taking records from the
+/// transport until that output went out (backpressure towards a peer that does not read). TLS 1.3 close_notify ends one direction only (RFC 8446 §6.1): after the peer's, reads return
 /// 0 and writes go on until the application closes its own direction; in TLS 1.2 the peer's close_notify is
 /// answered at once (RFC 5246 §7.2.1). Records without application data are limited
 /// (<see cref="MaxRecordsWithoutApplicationData"/>).
@@ -41,6 +42,22 @@ public sealed class TlsEngineStream : Stream
     /// again. A legitimate peer sends a few in a row (two session tickets, a KeyUpdate), never dozens.
     /// </remarks>
     public const int MaxRecordsWithoutApplicationData = 32;
+
+    /// <summary>
+    /// How many bytes of the engine's own records (alerts such as TLS 1.2's no_renegotiation answer to a
+    /// HelloRequest) may wait for the transport while a write is stalled before reads stop taking records from the
+    /// transport: 16 KiB, the plaintext of one full TLS record.
+    /// </summary>
+    /// <remarks>
+    /// A read never waits for a write as long as the answers it causes fit under this limit: an answer is a few dozen
+    /// bytes, so hundreds fit, more than any legitimate peer causes while not reading. Beyond it the read first waits
+    /// for the transport's write side (the stalled write, then the answers) before it reads further: backpressure
+    /// towards a peer that keeps asking for answers it does not read, as TCP applies it, instead of memory that
+    /// grows without bound. Data already decrypted is returned first. At most this limit plus the answers to one
+    /// transport read (32 KiB of records) wait. TLS 1.3 KeyUpdate requests never pile up: BouncyCastle answers all
+    /// those received since our last write with one KeyUpdate, sent before our next application data (RFC 8446 §4.6.3).
+    /// </remarks>
+    public const int MaxPendingEngineOutput = 16 * 1024;
 
     private const int TransportReadSize = 32 * 1024;
     private const int MaxPlaintextPerWrite = 64 * 1024;
@@ -525,6 +542,13 @@ public sealed class TlsEngineStream : Stream
 
                 cancellationToken.ThrowIfCancellationRequested();
 
+                if (PendingEngineOutput > MaxPendingEngineOutput)
+                {
+                    // The peer keeps asking for answers it does not read: stop reading until they went out.
+                    await SendPendingEngineOutputAsync<TIo>(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 // The transport buffer is rented only once data is there to read; a dispose that races this read
                 // closes the transport, which ends the read, and the buffer goes back here, never elsewhere.
                 byte[]? readBuffer = null;
@@ -645,17 +669,10 @@ public sealed class TlsEngineStream : Stream
             await TIo.EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
             try
             {
-                TlsProtocol protocol = _engine!.Protocol;
                 while (!buffer.IsEmpty)
                 {
                     int chunk = Math.Min(buffer.Length, MaxPlaintextPerWrite);
-                    lock (_engineLock)
-                    {
-                        ThrowIfOutputClosed();
-                        protocol.WriteApplicationData(buffer.Span[..chunk]);
-                    }
-
-                    await DrainOutputLockedAsync<TIo>(cancellationToken).ConfigureAwait(false);
+                    await DrainOutputLockedAsync<TIo>(cancellationToken, buffer[..chunk]).ConfigureAwait(false);
                     buffer = buffer[chunk..];
                 }
             }
@@ -695,8 +712,39 @@ public sealed class TlsEngineStream : Stream
         }
     }
 
-    /// <summary>Writes all of the engine's pending output to the transport; the caller holds the write gate.</summary>
-    private async ValueTask DrainOutputLockedAsync<TIo>(CancellationToken cancellationToken)
+    /// <summary>The engine's output not yet taken for the transport, for <see cref="MaxPendingEngineOutput"/>.</summary>
+    internal int PendingEngineOutput
+    {
+        get
+        {
+            lock (_engineLock)
+            {
+                return _engine!.Protocol.GetAvailableOutputBytes();
+            }
+        }
+    }
+
+    /// <summary>Waits for the write gate (the stalled writer) and sends the engine's output: a reader's backpressure.</summary>
+    private async ValueTask SendPendingEngineOutputAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : struct, ITransportIo
+    {
+        await TIo.EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await DrainOutputLockedAsync<TIo>(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes all of the engine's pending output to the transport; the caller holds the write gate. The records of
+    /// <paramref name="plaintext"/> are made and taken out of the engine under one lock, so that what a reader sees
+    /// waiting in the engine (<see cref="PendingEngineOutput"/>) is only what the engine queued by itself.
+    /// </summary>
+    private async ValueTask DrainOutputLockedAsync<TIo>(CancellationToken cancellationToken, ReadOnlyMemory<byte> plaintext = default)
         where TIo : struct, ITransportIo
     {
         IEngineProtocol engine = _engine!;
@@ -711,6 +759,13 @@ public sealed class TlsEngineStream : Stream
                 int count = 0;
                 lock (_engineLock)
                 {
+                    if (!plaintext.IsEmpty)
+                    {
+                        ThrowIfOutputClosed();
+                        protocol.WriteApplicationData(plaintext.Span);
+                        plaintext = default;
+                    }
+
                     if (protocol.GetAvailableOutputBytes() > 0)
                     {
                         output ??= TransportBuffers.Rent(OutputBufferSize);

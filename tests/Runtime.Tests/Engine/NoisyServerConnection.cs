@@ -136,7 +136,7 @@ internal sealed class NoisyServer : IAsyncDisposable
         /// <summary>A TLS 1.2 HelloRequest: the server asks the client to renegotiate.</summary>
         public void SendHelloRequest() => SafeWriteRecord(ContentType.handshake, [(byte)HandshakeType.hello_request, 0, 0, 0], 0, 4);
 
-        /// <summary>A TLS 1.3 KeyUpdate that does not ask the client to update its own keys.</summary>
-        public void SendKeyUpdate() => Send13KeyUpdate(updateRequested: false);
+        /// <summary>A TLS 1.3 KeyUpdate; <paramref name="updateRequested"/> asks the client to answer with its own.</summary>
+        public void SendKeyUpdate(bool updateRequested = false) => Send13KeyUpdate(updateRequested);
     }
 }

@@ -17,14 +17,22 @@ public static class SendBufferFiller
     /// <paramref name="clientSocket"/>) until one stalls for good, and returns that pending write; the test must
     /// observe it. <paramref name="peerSocket"/> is the other end, which must not be read meanwhile.</summary>
     /// <exception cref="InvalidOperationException">More than <paramref name="byteCap"/> bytes went through: the peer is reading.</exception>
-    public static async Task<Task> FillAsync(Stream stream, Socket clientSocket, Socket peerSocket, int chunkSize = 16 * 1024, long byteCap = 64L * 1024 * 1024)
+    public static Task<Task> FillAsync(Stream stream, Socket clientSocket, Socket peerSocket, int chunkSize = 16 * 1024, long byteCap = 64L * 1024 * 1024)
     {
         var chunk = new byte[chunkSize];
-        for (long written = 0; written < byteCap; written += chunkSize)
+        return FillAsync(() => stream.WriteAsync(chunk).AsTask(), clientSocket, peerSocket, (int)(byteCap / chunkSize));
+    }
+
+    /// <summary>Calls <paramref name="write"/> (a write over <paramref name="clientSocket"/>) until one stalls for good,
+    /// and returns that pending write; <paramref name="peerSocket"/> is the other end, which must not be read meanwhile.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="maxWrites"/> writes went through: the peer is reading.</exception>
+    public static async Task<Task> FillAsync(Func<Task> write, Socket clientSocket, Socket peerSocket, int maxWrites)
+    {
+        for (int written = 0; written < maxWrites; written++)
         {
-            Task write = stream.WriteAsync(chunk).AsTask();
+            Task pending = write();
             int queuedAtPeer = -1;
-            while (!write.IsCompleted)
+            while (!pending.IsCompleted)
             {
                 // A delayed ACK keeps sent data in the client's send buffer for a while, so "not writable" alone
                 // proves nothing. TCP_QUICKACK makes the peer's kernel send the ACK it owes now; on loopback the
@@ -34,16 +42,16 @@ public static class SendBufferFiller
                 if (!clientSocket.Poll(0, SelectMode.SelectWrite) && queued == queuedAtPeer)
                 {
                     // No room here, no progress there: the peer's window is closed, the write waits for its reads.
-                    return write;
+                    return pending;
                 }
 
                 queuedAtPeer = queued;
                 await Task.Yield();
             }
 
-            await write;
+            await pending;
         }
 
-        throw new InvalidOperationException($"{byteCap} bytes were written without stalling: the peer is reading.");
+        throw new InvalidOperationException($"{maxWrites} writes went through without stalling: the peer is reading.");
     }
 }
