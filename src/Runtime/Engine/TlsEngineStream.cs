@@ -20,10 +20,11 @@ namespace TlsShutdown;
 /// waits for the transport with no buffer (as SslStream's does), so an idle connection holds none.
 /// A read does not wait for a write: what the engine sends by itself (alerts, KeyUpdate answers) goes out when the
 /// transport is free, up to <see cref="MaxPendingEngineOutput"/>; beyond it reads stop taking records from the
-/// transport until that output went out (backpressure towards a peer that does not read). TLS 1.3 close_notify ends one direction only (RFC 8446 §6.1): after the peer's, reads return
-/// 0 and writes go on until the application closes its own direction; in TLS 1.2 the peer's close_notify is
-/// answered at once (RFC 5246 §7.2.1). Records without application data are limited
-/// (<see cref="MaxRecordsWithoutApplicationData"/>).
+/// transport until that output went out (backpressure towards a peer that does not read).
+/// TLS 1.3 close_notify ends one direction only (RFC 8446 §6.1): after the peer's, reads return 0 and writes go on
+/// until the application closes its own direction; in TLS 1.2 the peer's close_notify is answered at once
+/// (RFC 5246 §7.2.1). In both, records after the peer's close_notify are ignored, even those that came in the same
+/// transport read. Records without application data are limited (<see cref="MaxRecordsWithoutApplicationData"/>).
 /// <see cref="Dispose(bool)"/> sends no close_notify (as with SslStream); close with
 /// <see cref="GracefulTlsClose.CloseAsync(TlsEngineStream, TlsCloseOptions?, CancellationToken)"/> or
 /// <see cref="ShutdownAsync(CancellationToken)"/>.
@@ -621,8 +622,8 @@ public sealed class TlsEngineStream : Stream
 
     /// <summary>
     /// Hands the engine <paramref name="count"/> bytes one record at a time, counting the records that gave the
-    /// application nothing and did not move the handshake on (<see cref="MaxRecordsWithoutApplicationData"/>).
-    /// Called by the one reader, or by the handshake.
+    /// application nothing and did not move the handshake on (<see cref="MaxRecordsWithoutApplicationData"/>),
+    /// up to the peer's close_notify: what follows it is ignored. Called by the one reader, or by the handshake.
     /// </summary>
     private void OfferRecords(byte[] input, int count)
     {
@@ -639,6 +640,12 @@ public sealed class TlsEngineStream : Stream
                 int stateBefore = engine.HandshakeState;
                 protocol.OfferInput(input, offset, length);
                 progress = protocol.ApplicationDataAvailable > dataBefore || engine.HandshakeState != stateBefore;
+                if (engine.CloseNotifyReceived)
+                {
+                    // "Any data received after a closure alert has been received MUST be ignored" (RFC 8446 §6.1,
+                    // RFC 5246 §7.2.1): the rest of this transport read is dropped unseen, and no read follows.
+                    return;
+                }
             }
 
             offset += length;
