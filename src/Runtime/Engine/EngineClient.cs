@@ -17,6 +17,8 @@ internal sealed class EngineClient : DefaultTlsClient
     private readonly EngineCertificateValidator _validator;
     private readonly EngineCredentials? _clientCredentials;
     private readonly ClientSessionKey? _sessionKey;   // null: resumption off (AllowTlsResume false, or no target host)
+    private ClientSession? _offered;                   // the session offered in this handshake's ClientHello
+    private byte[]? _newTicket;                        // the session ticket the server issued in this handshake
 
     private EngineClient(ProtocolVersion[] versions, string? sniName, IList<ProtocolName>? protocolNames, EngineCertificateValidator validator, EngineCredentials? clientCredentials, ClientSessionKey? sessionKey)
         : base(EngineCrypto.Instance)
@@ -103,13 +105,56 @@ internal sealed class EngineClient : DefaultTlsClient
 
     protected override ProtocolVersion[] GetSupportedVersions() => _versions;
 
-    // TLS 1.2 resumption by session ID (BouncyCastle offers the session only when TLS 1.2 is enabled).
-    public override TlsSession? GetSessionToResume() => _sessionKey is { } key ? EngineSessions.Client.Get(key) : null;
+    // TLS 1.2 resumption by session ID or ticket (BouncyCastle offers the session only when TLS 1.2 is enabled).
+    // BouncyCastle asks for it before GetClientExtensions, which adds the ticket.
+    public override TlsSession? GetSessionToResume()
+    {
+        _offered = _sessionKey is { } key ? EngineSessions.Client.Get(key) : null;
+        return _offered?.Session;
+    }
+
+    /// <summary>The session_ticket extension (RFC 5077), when resumption is on: empty to ask for a ticket, or the
+    /// ticket of the session offered.</summary>
+    public override IDictionary<int, byte[]> GetClientExtensions()
+    {
+        IDictionary<int, byte[]> extensions = base.GetClientExtensions();
+        if (_sessionKey is not null && _versions.Contains(ProtocolVersion.TLSv12))
+        {
+            extensions[ExtensionType.session_ticket] = _offered?.Ticket ?? TlsUtilities.EmptyBytes;
+        }
+
+        return extensions;
+    }
+
+    public override void NotifyNewSessionTicket(NewSessionTicket newSessionTicket)
+    {
+        base.NotifyNewSessionTicket(newSessionTicket);
+        _newTicket = newSessionTicket.Ticket;
+    }
 
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
-        EngineResumption.OnHandshakeComplete(m_context, _validator, _sessionKey is { } key ? session => EngineSessions.Client.Put(key, session) : null);
+        EngineResumption.OnHandshakeComplete(m_context, _validator, _sessionKey is { } key ? session => Store(key, session) : null);
+    }
+
+    /// <summary>
+    /// Files a full handshake's session: by its ID, or with the ticket the server issued. BouncyCastle drops the
+    /// session ID when a ticket comes (RFC 5077 §3.4), so the session is filed under an ID of our own, sent with the
+    /// ticket next time.
+    /// </summary>
+    private void Store(ClientSessionKey key, TlsSession session)
+    {
+        if (_newTicket is { Length: > 0 } ticket)
+        {
+            byte[] sessionId = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+            session = TlsUtilities.ImportSession(sessionId, session.ExportSessionParameters());
+            EngineSessions.Client.Put(key, new ClientSession(session, ticket));
+        }
+        else if (session.IsResumable)
+        {
+            EngineSessions.Client.Put(key, new ClientSession(session, Ticket: null));
+        }
     }
 
     public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause) =>

@@ -8,7 +8,8 @@ internal static class EngineResumption
     /// <summary>
     /// A resumed handshake carries no certificates: the peer's certificate from the original session is validated
     /// again (the application's callback runs and <see cref="TlsEngineStream.RemoteCertificate"/> is set, as after a
-    /// full handshake). A full TLS 1.2 handshake's session is handed to <paramref name="store"/> for later resumption.
+    /// full handshake). A full TLS 1.2 handshake's session is handed to <paramref name="store"/>, which files it when
+    /// it can be resumed (by ID, or by the ticket the server issued).
     /// </summary>
     /// <param name="context">The completed connection's context.</param>
     /// <param name="validator">The connection's certificate validator.</param>
@@ -27,7 +28,8 @@ internal static class EngineResumption
             return;
         }
 
-        if (store is not null && ProtocolVersion.TLSv12.Equals(parameters.NegotiatedVersion) && context.ResumableSession is { } session)
+        // A client that received a ticket has a session without ID (RFC 5077 §3.4): it is filed with the ticket.
+        if (store is not null && ProtocolVersion.TLSv12.Equals(parameters.NegotiatedVersion) && context.Session is { } session)
         {
             store(session);
         }

@@ -109,7 +109,15 @@ internal sealed class EngineServer : DefaultTlsServer
         EngineResumption.OnHandshakeComplete(
             m_context,
             _validator,
-            _sessionCertificate is null ? null : session => EngineSessions.Server.Put(SessionKey(session.SessionID), session));
+            _sessionCertificate is null ? null : Store);
+    }
+
+    private void Store(TlsSession session)
+    {
+        if (session.IsResumable)
+        {
+            EngineSessions.Server.Put(SessionKey(session.SessionID), session);
+        }
     }
 
     private ServerSessionKey SessionKey(byte[] sessionID) =>

@@ -4,22 +4,25 @@ namespace TlsShutdown.Engine;
 
 /// <summary>
 /// TLS 1.2 sessions TlsEngineStream may resume, bounded in number and in age: the client keeps the last session per
-/// target (host, enabled versions, client certificate), the server the sessions it issued IDs for. Least recently
-/// used entries go first when full. Thread-safe.
+/// target (host, enabled versions, client certificate) with its session ticket if the server issued one, the server
+/// the sessions it issued IDs for. Least recently used entries go first when full. Thread-safe.
 /// </summary>
 /// <remarks>
-/// BouncyCastle 2.7 resumes TLS 1.2 sessions by session ID on both sides. It does not resume TLS 1.3: its client
-/// ignores NewSessionTicket and its server issues none, so TLS 1.3 handshakes are always full (<c>tls.resumed</c> false).
+/// BouncyCastle 2.7 resumes TLS 1.2 sessions by session ID on both sides, and by RFC 5077 session ticket on the client.
+/// It does not resume TLS 1.3: its client ignores NewSessionTicket and its server issues none, so TLS 1.3 handshakes
+/// are always full (<c>tls.resumed</c> false).
 /// </remarks>
 /// <typeparam name="TKey">What a session is filed under.</typeparam>
-internal sealed class EngineSessionCache<TKey>(int capacity, TimeSpan lifetime)
+/// <typeparam name="TValue">The session, with whatever resuming it needs besides.</typeparam>
+internal sealed class EngineSessionCache<TKey, TValue>(int capacity, TimeSpan lifetime, Func<TValue, TlsSession> sessionOf)
     where TKey : notnull
+    where TValue : class
 {
     private readonly Dictionary<TKey, LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _byUse = new();   // most recently used first
 
     /// <summary>The session filed under <paramref name="key"/>, when it is still resumable and young enough.</summary>
-    public TlsSession? Get(TKey key)
+    public TValue? Get(TKey key)
     {
         lock (_entries)
         {
@@ -28,7 +31,7 @@ internal sealed class EngineSessionCache<TKey>(int capacity, TimeSpan lifetime)
                 return null;
             }
 
-            if (!node.Value.Session.IsResumable || DateTime.UtcNow - node.Value.Stored > lifetime)
+            if (!sessionOf(node.Value.Session).IsResumable || DateTime.UtcNow - node.Value.Stored > lifetime)
             {
                 Remove(node);
                 return null;
@@ -41,7 +44,7 @@ internal sealed class EngineSessionCache<TKey>(int capacity, TimeSpan lifetime)
     }
 
     /// <summary>Files <paramref name="session"/> under <paramref name="key"/>, replacing what was there.</summary>
-    public void Put(TKey key, TlsSession session)
+    public void Put(TKey key, TValue session)
     {
         lock (_entries)
         {
@@ -77,7 +80,7 @@ internal sealed class EngineSessionCache<TKey>(int capacity, TimeSpan lifetime)
         _entries.Remove(node.Value.Key);
     }
 
-    private sealed record Entry(TKey Key, TlsSession Session, DateTime Stored);
+    private sealed record Entry(TKey Key, TValue Session, DateTime Stored);
 }
 
 /// <summary>The process-wide session caches of TlsEngineStream, and their bounds.</summary>
@@ -92,10 +95,17 @@ internal static class EngineSessions
     /// <summary>Sessions a server remembers.</summary>
     public const int ServerCapacity = 16 * 1024;
 
-    public static readonly EngineSessionCache<ClientSessionKey> Client = new(ClientCapacity, Lifetime);
+    public static readonly EngineSessionCache<ClientSessionKey, ClientSession> Client = new(ClientCapacity, Lifetime, static s => s.Session);
 
-    public static readonly EngineSessionCache<ServerSessionKey> Server = new(ServerCapacity, Lifetime);
+    public static readonly EngineSessionCache<ServerSessionKey, TlsSession> Server = new(ServerCapacity, Lifetime, static s => s);
 }
+
+/// <summary>
+/// A session a client may resume: by its session ID, or, when <paramref name="Ticket"/> is set, by that RFC 5077
+/// session ticket, offered with <paramref name="Session"/>'s ID, which the client chose itself: a server that
+/// accepts the ticket echoes that ID (RFC 5077 §3.4), which is how BouncyCastle recognizes the resumption.
+/// </summary>
+internal sealed record ClientSession(TlsSession Session, byte[]? Ticket);
 
 /// <summary>What a client's session may be resumed for: the same target host, versions and client certificate.</summary>
 internal readonly record struct ClientSessionKey(string Host, System.Security.Authentication.SslProtocols Protocols, string? ClientCertificate);

@@ -215,7 +215,8 @@ public sealed class TlsEngineStream : Stream
     /// <summary>
     /// Whether the handshake resumed an earlier TLS 1.2 session (an abbreviated handshake: no certificates, no key
     /// exchange); false before the handshake completed. Resumption follows <see cref="SslClientAuthenticationOptions.AllowTlsResume"/>
-    /// and <see cref="SslServerAuthenticationOptions.AllowTlsResume"/> (on by default, as for SslStream). TLS 1.3
+    /// and <see cref="SslServerAuthenticationOptions.AllowTlsResume"/> (on by default, as for SslStream). A client
+    /// resumes by session ID or by RFC 5077 session ticket; a server by session ID (it issues no tickets). TLS 1.3
     /// handshakes are always full: BouncyCastle 2.7 neither uses nor issues TLS 1.3 session tickets.
     /// </summary>
     public bool IsResumedSession

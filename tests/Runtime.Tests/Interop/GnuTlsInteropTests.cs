@@ -198,15 +198,17 @@ public sealed class GnuTlsInteropTests
     private static string Priority(SslProtocols protocol) =>
         protocol == SslProtocols.Tls13 ? "NORMAL:-VERS-ALL:+VERS-TLS1.3" : "NORMAL:-VERS-ALL:+VERS-TLS1.2";
 
-    private static Task<ToolProcess> StartServerAsync(SslProtocols protocol, string keyType, out int port) =>
-        StartServerCoreAsync(protocol, keyType, port = InteropTools.FreePort());
+    internal static Task<ToolProcess> StartServerAsync(SslProtocols protocol, string keyType, out int port, params string[] extra) =>
+        StartServerCoreAsync(protocol, keyType, port = InteropTools.FreePort(), extra);
 
-    private static async Task<ToolProcess> StartServerCoreAsync(SslProtocols protocol, string keyType, int port)
+    private static async Task<ToolProcess> StartServerCoreAsync(SslProtocols protocol, string keyType, int port, string[] extra)
     {
         ToolProcess server = ToolProcess.Start(
             InteropTools.GnuTlsServer,
-            "--echo", "--port", port.ToString(), "--disable-client-cert", "--priority", Priority(protocol),
-            "--x509certfile", InteropPki.CertificateFile(keyType), "--x509keyfile", InteropPki.KeyFile(keyType));
+            [
+                "--echo", "--port", port.ToString(), "--disable-client-cert", "--priority", Priority(protocol),
+                "--x509certfile", InteropPki.CertificateFile(keyType), "--x509keyfile", InteropPki.KeyFile(keyType), .. extra,
+            ]);
         try
         {
             await server.WaitForOutputAsync($"listening on IPv4");
