@@ -249,14 +249,10 @@ public sealed class TlsEngineStream : Stream
         StartAuthentication();
         EngineClient client = EngineClient.Create(options, this);
         var protocol = new EngineClientProtocol();
-        lock (_engineLock)
-        {
-            _engine = protocol;
-            protocol.Connect(client);
-        }
 
+        // Recorded from before the ClientHello is made: its key shares are part of the handshake's time.
         HandshakeRecording recording = HandshakeRecording.Start(nameof(TlsEngineStream), isServer: false);
-        return EngineHandshakeMetrics.RecordAsync(this, recording, HandshakeAsync(client.Validator, cancellationToken), client.Validator, deadline);
+        return EngineHandshakeMetrics.RecordAsync(this, recording, HandshakeAsync(() => protocol.Connect(client), protocol, client.Validator, cancellationToken), client.Validator, deadline);
     }
 
     /// <summary>Runs the TLS handshake as a server.</summary>
@@ -278,14 +274,8 @@ public sealed class TlsEngineStream : Stream
         StartAuthentication();
         EngineServer server = EngineServer.Create(options, this);
         var protocol = new EngineServerProtocol();
-        lock (_engineLock)
-        {
-            _engine = protocol;
-            protocol.Accept(server);
-        }
-
         HandshakeRecording recording = HandshakeRecording.Start(nameof(TlsEngineStream), isServer: true);
-        return EngineHandshakeMetrics.RecordAsync(this, recording, HandshakeAsync(server.Validator, cancellationToken), server.Validator, deadline);
+        return EngineHandshakeMetrics.RecordAsync(this, recording, HandshakeAsync(() => protocol.Accept(server), protocol, server.Validator, cancellationToken), server.Validator, deadline);
     }
 
     /// <summary>
@@ -448,9 +438,16 @@ public sealed class TlsEngineStream : Stream
         }
     }
 
-    private async Task HandshakeAsync(EngineCertificateValidator validator, CancellationToken cancellationToken)
+    /// <summary>Starts the engine with <paramref name="begin"/> (Connect or Accept) and runs the handshake to its end.</summary>
+    private async Task HandshakeAsync(Action begin, IEngineProtocol engine, EngineCertificateValidator validator, CancellationToken cancellationToken)
     {
-        TlsProtocol protocol = _engine!.Protocol;
+        lock (_engineLock)
+        {
+            _engine = engine;
+            begin();
+        }
+
+        TlsProtocol protocol = engine.Protocol;
         while (true)
         {
             await FlushOutputAsync(cancellationToken).ConfigureAwait(false);
