@@ -139,13 +139,22 @@ internal sealed class EngineClient : DefaultTlsClient
     }
 
     /// <summary>
+    /// The largest session ticket kept: 16 KiB. Tickets are opaque to the client and usually a few hundred bytes (a
+    /// few KiB when they carry a client certificate chain); the bound keeps the per-target cache within 16 MiB
+    /// however large the tickets a server sends (up to 64 KiB each). A larger ticket is not kept: the next handshake
+    /// to that target is full.
+    /// </summary>
+    internal const int MaxTicketSize = 16 * 1024;
+
+    /// <summary>
     /// Files a full handshake's session: by its ID, or with the ticket the server issued. BouncyCastle drops the
     /// session ID when a ticket comes (RFC 5077 §3.4), so the session is filed under an ID of our own, sent with the
     /// ticket next time.
     /// </summary>
     private void Store(ClientSessionKey key, TlsSession session)
     {
-        if (_newTicket is { Length: > 0 } ticket)
+        // A session that came with a ticket has no ID of its own: with a ticket too large to keep, nothing is filed.
+        if (_newTicket is { Length: > 0 and <= MaxTicketSize } ticket)
         {
             byte[] sessionId = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
             session = TlsUtilities.ImportSession(sessionId, session.ExportSessionParameters());
