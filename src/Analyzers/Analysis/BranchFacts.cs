@@ -103,7 +103,7 @@ internal static class BranchFacts
                 }
 
                 // The winner of Task.WhenAny compared with one of the tasks it raced.
-                if (!model.Types.IsTask(binary.LeftOperand.Type) || !model.Types.IsTask(binary.RightOperand.Type)) return null;
+                if (!model.Types.IsTask(OperationWalker.Unwrap(binary.LeftOperand).Type) || !model.Types.IsTask(OperationWalker.Unwrap(binary.RightOperand).Type)) return null;
                 IOperation? other = IsWhenAnyResult(binary.LeftOperand, model) ? binary.RightOperand
                     : IsWhenAnyResult(binary.RightOperand, model) ? binary.LeftOperand
                     : null;
