@@ -334,11 +334,14 @@ internal sealed class ConnectionFlow
             ApplyHelperCall(method, helperEffects, state, report);
         }
 
-        var summary = _model.Summaries.Of(method);
+        MethodSummary? summary = null;
         for (int i = 0; i < invocation.Arguments.Length; i++)
         {
             var argument = invocation.Arguments[i];
             if (Track(argument.Value) is not { } passed) continue;
+
+            // Summarized only when a tracked stream is handed over: most calls never need it.
+            summary ??= _model.Summaries.Of(method);
             if (ApplyHelperEffect(invocation, summary.EffectOn(argument.Parameter), argument.Parameter!, passed, state, report)) continue;
             if (i < first) continue;
             if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out || StoringMethods.Contains(name))

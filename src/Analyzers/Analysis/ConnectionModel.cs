@@ -209,7 +209,9 @@ internal sealed class ConnectionModel
     private Binding? LookupForeign(MemberPath path)
     {
         var role = Role.Tls;
-        var kind = _types.KindOf(TlsTypes.TypeOf(path.Member));
+        var memberType = TlsTypes.TypeOf(path.Member);
+        if (!_types.IsInteresting(memberType)) return null;
+        var kind = _types.KindOf(memberType);
         var facts = Summaries.FactsOf(path.Member.ContainingType);
         if (kind == TlsKind.None)
         {
@@ -400,7 +402,7 @@ internal sealed class ConnectionModel
         // The await's own value is the TLS stream; the call under an await returns a task of it.
         if (op is IInvocationOperation && OperationWalker.ParentSkippingConversions(op, out _) is IAwaitOperation) return TlsKind.None;
         var kind = _types.KindOf(op.Type);
-        if (kind != TlsKind.None || !TlsTypes.DerivesFrom(op.Type, _types.Stream)) return kind;
+        if (kind != TlsKind.None || !_types.IsInteresting(op.Type) || !TlsTypes.DerivesFrom(op.Type, _types.Stream)) return kind;
 
         // Declared Stream (or Task<Stream>), but the compilation's own helper returns a TLS stream in it.
         var call = op is IAwaitOperation awaited ? OperationWalker.Unwrap(awaited.Operation) : op;

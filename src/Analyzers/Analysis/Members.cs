@@ -33,7 +33,7 @@ internal static class Members
             IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
             _ => null,
         };
-        return member is { IsStatic: false } && member.DeclaringSyntaxReferences.Length > 0 ? member : null;
+        return member is { IsStatic: false, Locations: { Length: > 0 } locations } && locations[0].IsInSource ? member : null;
     }
 
     public static bool IsMember(object? key) => key is IFieldSymbol || key is IPropertySymbol;

@@ -113,7 +113,10 @@ internal sealed class TlsTypes
     /// <summary>Whether a field of this type deserves a look for class-level facts.</summary>
     public bool IsInteresting(ITypeSymbol? type) =>
         type is { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface }
-        && (IsTls(type) || IsTransport(type) || DerivesFrom(type, Stream) || IsOwningWrapper(type));
+        && _interesting.GetOrAdd(type, t => IsTls(t) || IsTransport(t) || DerivesFrom(t, Stream) || IsOwningWrapper(t));
+
+    // Asked for every member reference of every method (the cheap gate): worth a cache.
+    private readonly ConcurrentDictionary<ITypeSymbol, bool> _interesting = new(SymbolEqualityComparer.Default);
 
     /// <summary>The declared type of a tracked symbol (local, parameter, field or property).</summary>
     public static ITypeSymbol? TypeOf(ISymbol? symbol) => symbol switch
