@@ -387,8 +387,9 @@ internal sealed class ConnectionModel
             return;
         }
 
-        if (_types.IsOwningWrapper(creation.Type) && !_owners.ContainsKey(creation) && creation.Arguments.Length > 0
-            && !LeavesOpen(creation) && Resolve(creation.Arguments[0].Value) is { Role: not Role.Transport } wrapped)
+        if (_types.IsOwningWrapper(creation.Type) && !_owners.ContainsKey(creation)
+            && creation.Arguments.FirstOrDefault(a => TlsTypes.DerivesFrom(a.Parameter?.Type, _types.Stream)) is { } wrappedArgument
+            && !LeavesOpen(creation) && Resolve(wrappedArgument.Value) is { Role: not Role.Transport } wrapped)
         {
             _owners[creation] = wrapped.Connection;
             _changed = true;

@@ -308,8 +308,8 @@ internal sealed class MethodSummaries
         {
             switch (op)
             {
-                case IInvocationOperation invocation when !OnErrorPathOrDeferred(invocation):
-                    Apply(method, invocation, effects, aliases, ref shutsDownThis);
+                case IInvocationOperation invocation:
+                    Apply(method, invocation, effects, aliases, ref shutsDownThis, closeCounts: !OnErrorPathOrDeferred(invocation));
                     break;
                 case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern
                     when Target(pattern.Value, aliases) is IParameterSymbol tested:
@@ -355,7 +355,7 @@ internal sealed class MethodSummaries
         return TlsKind.None;
     }
 
-    private void Apply(IMethodSymbol owner, IInvocationOperation invocation, ParameterEffect[] effects, Dictionary<ILocalSymbol, IParameterSymbol> aliases, ref bool shutsDownThis)
+    private void Apply(IMethodSymbol owner, IInvocationOperation invocation, ParameterEffect[] effects, Dictionary<ILocalSymbol, IParameterSymbol> aliases, ref bool shutsDownThis, bool closeCounts)
     {
         var method = invocation.TargetMethod;
         if (TlsTypes.Is(method.ContainingType, _types.GracefulTlsClose))
@@ -373,7 +373,7 @@ internal sealed class MethodSummaries
         {
             Mark(owner, receiver, ParameterEffect.ClosesGracefully, effects, aliases, ref shutsDownThis);
         }
-        else if (method.Name is "Dispose" or "DisposeAsync" or "Close" && receiver is not null && invocation.Arguments.Length == 0)
+        else if (method.Name is "Dispose" or "DisposeAsync" or "Close" && receiver is not null && invocation.Arguments.Length == 0 && closeCounts)
         {
             Mark(owner, receiver, ParameterEffect.Closes, effects, aliases, ref shutsDownThis);
         }
@@ -390,14 +390,15 @@ internal sealed class MethodSummaries
         foreach (var argument in invocation.Arguments)
         {
             var effect = callee.EffectOn(argument.Parameter);
-            if (effect != ParameterEffect.None) Mark(owner, argument.Value, effect, effects, aliases, ref shutsDownThis);
+            if (effect != ParameterEffect.None && (effect != ParameterEffect.Closes || closeCounts)) Mark(owner, argument.Value, effect, effects, aliases, ref shutsDownThis);
         }
     }
 
     /// <summary>
-    /// A call in a catch block, or in a lambda or local function (a timeout or cancellation callback), is not what
+    /// A close in a catch block, or in a lambda or local function (a timeout or cancellation callback), is not what
     /// the helper does to its parameter on its normal path: <c>try { … } catch { stream.Dispose(); throw; }</c> and
-    /// <c>new Timer(_ => stream.Close(), …)</c> keep the stream when all goes well (corpus F7).
+    /// <c>new Timer(_ => stream.Close(), …)</c> keep the stream when all goes well (corpus F7). A shutdown there still
+    /// counts (<c>Task.Run(() => base.ShutdownAsync()).Wait()</c> in a Close override is its graceful close).
     /// </summary>
     private static bool OnErrorPathOrDeferred(IOperation operation)
     {
