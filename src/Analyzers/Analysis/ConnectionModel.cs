@@ -627,15 +627,6 @@ internal sealed class ConnectionModel
             }
         }
 
-        // A method that puts a new transport into a member (_tcp = new TcpClient(), _socket = accepted) connects:
-        // no TLS runs over that transport before this method sets one up, so its closes before are not TLS closes.
-        foreach (var pair in _bindings)
-        {
-            if (pair.Value.Role == Role.Transport && Members.IsMember(pair.Key) && _replaced.Contains(pair.Key))
-            {
-                GetConnection(pair.Value.Connection).EstablishedHere = true;
-            }
-        }
 
         foreach (var connection in Connections)
         {

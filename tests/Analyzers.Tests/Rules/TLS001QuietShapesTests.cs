@@ -161,3 +161,32 @@ public class TLS001QuietShapesTests
         }
         """);
 }
+
+public class TLS001TransportReassignedTests
+{
+    [Fact]
+    public Task A_close_before_the_method_puts_another_transport_in_the_field_is_reported() => CSharpVerifier.VerifyAsync("""
+        sealed class DirectoryClient
+        {
+            private TcpClient _tcp = new();
+            private TcpClient _plain = new();
+            private Stream? _in;
+            private Stream? _out;
+
+            public async Task StartTlsAsync(CancellationToken ct)
+            {
+                var ssl = new SslStream(_tcp.GetStream());
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "x" }, ct);
+                _in = ssl;
+                _out = ssl;
+            }
+
+            public void StopTls()
+            {
+                {|TLS001:_out?.Dispose()|};
+                _in?.Dispose();
+                _tcp = _plain;
+            }
+        }
+        """);
+}
