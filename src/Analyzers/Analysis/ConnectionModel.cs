@@ -393,6 +393,21 @@ internal sealed class ConnectionModel
         {
             _owners[creation] = wrapped.Connection;
             _changed = true;
+            return;
+        }
+
+        // A wrapper of this compilation whose constructor keeps the stream and whose Dispose/Close disposes it.
+        if (!_owners.ContainsKey(creation) && creation.Constructor is { } constructor && !_types.IsTransport(creation.Type))
+        {
+            foreach (var argument in creation.Arguments)
+            {
+                if (Resolve(argument.Value) is { Role: not Role.Transport } owned && Summaries.OwnsParameter(constructor, argument.Parameter))
+                {
+                    _owners[creation] = owned.Connection;
+                    _changed = true;
+                    return;
+                }
+            }
         }
     }
 
