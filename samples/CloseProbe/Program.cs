@@ -14,6 +14,7 @@ namespace CloseProbe
             CloseProbe: closes TLS connections in every common way and shows what happens.
 
             Usage: CloseProbe [--connect host:port] [--tls 1.2|1.3|both] [--json] [--insecure] [--no-progress]
+                   CloseProbe --handshake [--tls 1.2|1.3|both] [--json]
 
               (no arguments)      start embedded peers on 127.0.0.1, one per behaviour real servers show,
                                   and close a connection to each with every close method
@@ -22,6 +23,9 @@ namespace CloseProbe
               --json              print the results as JSON on stdout (progress stays on stderr)
               --insecure          with --connect: accept any server certificate
               --no-progress       no progress display on stderr
+              --handshake         handshakes instead of closes: embedded peers that stall, answer with a fatal
+                                  alert or ask to renegotiate, met with a plain handshake, TlsHandshake (SslStream)
+                                  and TlsHandshake (TlsEngineStream)
             """;
 
         public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter progressOutput, CancellationToken cancellationToken)
@@ -40,6 +44,13 @@ namespace CloseProbe
             if (options.Help)
             {
                 await output.WriteLineAsync(Usage).ConfigureAwait(false);
+                return 0;
+            }
+
+            if (options.Handshake)
+            {
+                HandshakeReport handshakes = await HandshakeProbe.RunAsync(options.Versions, cancellationToken).ConfigureAwait(false);
+                await output.WriteAsync(options.Json ? HandshakeProbe.ToJson(handshakes) + Environment.NewLine : HandshakeProbe.ToTable(handshakes)).ConfigureAwait(false);
                 return 0;
             }
 
@@ -165,6 +176,8 @@ namespace CloseProbe
 
         public bool Help { get; init; }
 
+        public bool Handshake { get; init; }
+
         public static ProbeOptions Parse(string[] args)
         {
             var options = new ProbeOptions();
@@ -176,6 +189,7 @@ namespace CloseProbe
                     "--json" => options with { Json = true },
                     "--insecure" => options with { Insecure = true },
                     "--no-progress" => options with { Progress = false },
+                    "--handshake" => options with { Handshake = true },
                     "-h" or "--help" or "-?" => options with { Help = true },
                     "--connect" => options with { Connect = ParseEndpoint(value()) },
                     "--tls" => options with

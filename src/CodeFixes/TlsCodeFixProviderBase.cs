@@ -29,11 +29,17 @@ public abstract class TlsCodeFixProviderBase : CodeFixProvider
     /// <summary>Records the edits for one diagnostic; false when there was nothing to do.</summary>
     protected abstract bool Fix(DocumentEditor editor, Diagnostic diagnostic, bool runtime, CancellationToken cancellationToken);
 
+    /// <summary>Whether the project references the runtime the fix calls (by default: GracefulTlsClose exists).</summary>
+    protected virtual bool HasRuntime(Compilation compilation) => CloseCallFactory.HasRuntime(compilation);
+
+    /// <summary>The title of the fix for one diagnostic; by default <see cref="Title(bool)"/>.</summary>
+    protected virtual string Title(bool runtime, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) => Title(runtime);
+
     /// <inheritdoc />
     public sealed override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
     {
         var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        bool runtime = model is not null && CloseCallFactory.HasRuntime(model.Compilation);
+        bool runtime = model is not null && HasRuntime(model.Compilation);
         if (context.CodeActionEquivalenceKey != Key(runtime)) return null;
         return await FixAsync(document, diagnostics, runtime, context.CancellationToken).ConfigureAwait(false);
     });
@@ -44,12 +50,12 @@ public abstract class TlsCodeFixProviderBase : CodeFixProvider
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         if (root is null || model is null) return;
-        bool runtime = CloseCallFactory.HasRuntime(model.Compilation);
+        bool runtime = HasRuntime(model.Compilation);
         foreach (var diagnostic in context.Diagnostics)
         {
             if (!CanFix(root, model, diagnostic, runtime, context.CancellationToken)) continue;
             context.RegisterCodeFix(
-                CodeAction.Create(Title(runtime), ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), runtime, ct), Key(runtime)),
+                CodeAction.Create(Title(runtime, root, model, diagnostic, context.CancellationToken), ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), runtime, ct), Key(runtime)),
                 diagnostic);
         }
     }
@@ -72,8 +78,8 @@ public abstract class TlsCodeFixProviderBase : CodeFixProvider
         return document.WithSyntaxRoot(newRoot);
     }
 
-    /// <summary>Whether the code now names GracefulTlsClose unqualified (and so needs <c>using TlsShutdown;</c>).</summary>
+    /// <summary>Whether the code now names GracefulTlsClose or TlsHandshake unqualified (and so needs <c>using TlsShutdown;</c>).</summary>
     private static bool CallsRuntimeUnqualified(CompilationUnitSyntax root) =>
         root.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Any(m =>
-            m.Expression is IdentifierNameSyntax { Identifier.ValueText: "GracefulTlsClose" });
+            m.Expression is IdentifierNameSyntax { Identifier.ValueText: "GracefulTlsClose" or "TlsHandshake" });
 }

@@ -12,9 +12,12 @@ using TlsShutdown.Analyzers;
 namespace TlsShutdown.CodeFixes;
 
 /// <summary>
-/// TLS005: give the handshake a time limit. Async: a CancellationTokenSource with a delay (linked to the
-/// method's token when it has one) passed as the token; the string and certificate overloads, which take
-/// no token, become the options overload. Sync: a ReadTimeout on the stream before the handshake.
+/// TLS005: give the handshake a time limit. When the project references the runtime, the handshake becomes a
+/// call of <c>TlsHandshake</c> (its default 10-second limit, the caller's token passed on; the sync forms call the
+/// sync overloads). Otherwise, and for <c>NegotiateClientCertificateAsync</c>: async, a CancellationTokenSource
+/// with a delay (linked to the method's token when it has one) passed as the token; sync, a ReadTimeout on the
+/// stream before the handshake. The string and certificate overloads, which take no token, become the options
+/// overload in both forms.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedHandshakeCodeFixProvider)), Shared]
 public sealed class UnboundedHandshakeCodeFixProvider : TlsCodeFixProviderBase
@@ -32,12 +35,29 @@ public sealed class UnboundedHandshakeCodeFixProvider : TlsCodeFixProviderBase
     protected override string Title(bool runtime) => $"Add a {HandshakeSeconds}-second handshake timeout";
 
     /// <inheritdoc />
+    protected override string Title(bool runtime, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+        runtime && HandshakeCall.Find(root, model, diagnostic, cancellationToken) is not null
+            ? "Use TlsHandshake (a 10-second handshake timeout)"
+            : Title(runtime);
+
+    /// <inheritdoc />
+    protected override bool HasRuntime(Compilation compilation) =>
+        compilation.GetTypeByMetadataName(TlsCodeFixes.TlsHandshakeMetadataName) is not null;
+
+    /// <inheritdoc />
     protected override bool CanFix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool runtime, CancellationToken cancellationToken) =>
-        diagnostic.Location.SourceSpan.IntersectsWith(root.FullSpan) && Plan(root, model, diagnostic, cancellationToken) is not null;
+        diagnostic.Location.SourceSpan.IntersectsWith(root.FullSpan)
+        && ((runtime && HandshakeCall.Find(root, model, diagnostic, cancellationToken) is not null) || Plan(root, model, diagnostic, cancellationToken) is not null);
 
     /// <inheritdoc />
     protected override bool Fix(DocumentEditor editor, Diagnostic diagnostic, bool runtime, CancellationToken cancellationToken)
     {
+        if (runtime && HandshakeCall.Find(editor.OriginalRoot, editor.SemanticModel, diagnostic, cancellationToken) is { } call)
+        {
+            editor.ReplaceNode(call.Invocation, call.Rewrite(editor.SemanticModel, cancellationToken));
+            return true;
+        }
+
         if (Plan(editor.OriginalRoot, editor.SemanticModel, diagnostic, cancellationToken) is not { } plan) return false;
         var (invocation, statement, method, receiver) = plan;
 
@@ -60,12 +80,7 @@ public sealed class UnboundedHandshakeCodeFixProvider : TlsCodeFixProviderBase
         else
         {
             // AuthenticateAsClientAsync(string) / AuthenticateAsServerAsync(X509Certificate): no token overload.
-            var value = invocation.ArgumentList.Arguments[0].Expression.WithoutTrivia().ToString();
-            var type = method.Name == "AuthenticateAsClientAsync" ? "SslClientAuthenticationOptions" : "SslServerAuthenticationOptions";
-            if (!model.LookupNamespacesAndTypes(statement.SpanStart, name: type).Any()) type = "System.Net.Security." + type;
-            var options = method.Name == "AuthenticateAsClientAsync"
-                ? $"new {type} {{ TargetHost = {value} }}"
-                : $"new {type} {{ ServerCertificate = {value} }}";
+            var options = HandshakeCall.OptionsFrom(model, statement.SpanStart, method, invocation.ArgumentList.Arguments[0].Expression);
             arguments = SyntaxFactory.ParseArgumentList($"({options}, {tokenExpression})");
         }
 
@@ -74,7 +89,7 @@ public sealed class UnboundedHandshakeCodeFixProvider : TlsCodeFixProviderBase
         return true;
     }
 
-    private static bool IsToken(IParameterSymbol parameter) => parameter.Type.ToDisplayString() == "System.Threading.CancellationToken";
+    internal static bool IsToken(IParameterSymbol parameter) => parameter.Type.ToDisplayString() == "System.Threading.CancellationToken";
 
     private static (InvocationExpressionSyntax Invocation, StatementSyntax Statement, IMethodSymbol Method, string Receiver)? Plan(
         SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)

@@ -6,8 +6,10 @@ public enum TlsCloseOutcome
     /// <summary>Our close_notify was sent and the peer's close_notify was received.</summary>
     Clean,
 
-    /// <summary>Our close_notify was sent; waiting for the peer's was switched off
-    /// (<see cref="TlsCloseOptions.PeerCloseTimeout"/> is <see cref="TimeSpan.Zero"/>).</summary>
+    /// <summary>Our close_notify was sent; we did not wait for the peer's: waiting was switched off
+    /// (<see cref="TlsCloseOptions.PeerCloseTimeout"/> is <see cref="TimeSpan.Zero"/>), or our own side ended the
+    /// wait (the application disposed the stream during the close; <see cref="TlsCloseResult.Error"/> is then an
+    /// <see cref="ObjectDisposedException"/>). Never the peer's doing.</summary>
     NotAwaited,
 
     /// <summary>Our close_notify was sent; the peer ended the connection, and whether its close_notify came
@@ -20,7 +22,8 @@ public enum TlsCloseOutcome
     Truncated,
 
     /// <summary>Our close_notify was sent; neither the peer's close_notify nor the end of the connection came
-    /// within <see cref="TlsCloseOptions.PeerCloseTimeout"/>.</summary>
+    /// within <see cref="TlsCloseOptions.PeerCloseTimeout"/>, measured from the end of the send and bounding the
+    /// whole wait however the peer spreads its bytes.</summary>
     TimedOut,
 
     /// <summary>Our close_notify was sent; the peer kept sending application data past
@@ -31,10 +34,16 @@ public enum TlsCloseOutcome
     /// (typically a peer that stopped reading), or the transport failed while sending it.</summary>
     SendFailed,
 
-    /// <summary>The stream was never authenticated, or was already closed: there was nothing to send.</summary>
+    /// <summary>There was nothing to send: the stream was never authenticated, was already closed, or a fatal
+    /// alert (either side's) had ended the connection (<see cref="TlsCloseResult.Error"/> holds that failure); or
+    /// another close of the same stream was in progress (<see cref="TlsCloseResult.Error"/> is an
+    /// <see cref="InvalidOperationException"/>; that close reports how the connection ended, and this one leaves
+    /// the stream alone).</summary>
     NotConnected,
 
-    /// <summary>Our close_notify was sent; while we waited for the peer's, it sent bytes that are not valid TLS
-    /// (or a fatal alert). The connection was aborted.</summary>
+    /// <summary>Our close_notify was sent; while we waited for the peer's, it sent bytes that are not valid TLS,
+    /// a fatal alert, or (<see cref="TlsEngineStream"/>) more than
+    /// <see cref="TlsEngineStream.MaxRecordsWithoutApplicationData"/> records in a row without application data.
+    /// The connection was aborted.</summary>
     ProtocolError,
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# End-to-end test of the user's path, with the packed packages:
-#   0. dotnet run --project samples/CloseProbe -- --json, as the README says
+# End-to-end test of the user's path, with the packed packages, in a copy of the repository under a folder
+# named src (a newcomer's ~/src/tlsshutdown), as a clone of the current state holds it:
+#   0. dotnet build Analyzers.sln -c Release there (restore included), then
+#      dotnet run --project samples/CloseProbe -- --json, as the README says
 #   1. pack TlsShutdown and TlsShutdown.Analyzers (unique version) into a local folder feed; check their layout
 #   2. copy samples/TlsMistakes, `dotnet add package TlsShutdown` from that feed (+ the normal NuGet source)
 #   3. build: the TLS warnings, with their help links; run: the server sees connections end WITHOUT close_notify
@@ -8,9 +10,11 @@
 #   5. tests/EndToEnd/AllRules (one mistake per rule) built with the SDK's compiler (SARIF log) and analyzed by
 #      the packed analyzer DLLs in a Roslyn 4.8 host: same diagnostics, no load failure, no CS9057/CS8032/AD0001
 #   6. CI configuration: WarningsAsErrors for the TLS IDs, .editorconfig severities, suppressions
+#   7. in an editor: csharp-ls (the local dotnet tool of tests/EndToEnd) with csharp.analyzersEnabled shows the
+#      build's TLS diagnostics in the app, with their ranges and help links; the fixes' text clears them
 # Prints "N passed, N failed" and exits non-zero on any failure. Nothing is written under the repository:
-# builds go to a temporary directory (--artifacts-path), and the package version is unique per run, so the
-# NuGet cache never serves a stale package.
+# builds go to a temporary directory (the copy, --artifacts-path), and the package version is unique per run,
+# so the NuGet cache never serves a stale package.
 #
 # Usage: tests/EndToEnd/run.sh [--keep]      (--keep leaves the work directory for inspection)
 set -uo pipefail
@@ -22,8 +26,7 @@ keep=false
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_CLI_UI_LANGUAGE=en
 export MSBUILDDISABLENODEREUSE=1
 
-# Outside the repository (its Directory.Build.props must not apply to the "user's" projects) and with no
-# "/src/" in the path.
+# Outside the repository: its Directory.Build.props must not apply to the "user's" projects.
 work=$(mktemp -d "${TMPDIR:-/tmp}/tlsshutdown-e2e.XXXXXX")
 version="0.1.0-e2e.$(date -u +%Y%m%d%H%M%S).$$"
 feed="$work/feed"
@@ -72,6 +75,26 @@ no_host_failures() { ! grep -E 'CS9057|CS8032|AD0001|error CS' "$1" | grep -v 'w
 artifacts="$work/artifacts"
 
 # ---------------------------------------------------------------------------------------------------------
+# Where the repository is cloned must change nothing: a clone under ~/src/... once made every test project
+# warnings-as-errors (NU1603 at restore). The copy holds git's files (tracked, and untracked but not ignored)
+# as they are in the working tree, so uncommitted edits are tested too; from here on $repo is the copy.
+clone="$work/src/tlsshutdown"
+repository_files() { # NUL-separated paths, relative to the repository
+  if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    local f
+    git -C "$repo" ls-files -z --cached --others --exclude-standard |
+      while IFS= read -r -d '' f; do [ -e "$repo/$f" ] && printf '%s\0' "$f"; done
+  else
+    (cd "$repo" && find . -type f -not -path '*/bin/*' -not -path '*/obj/*' -not -path './artifacts/*' -print0)
+  fi
+}
+step "0. a newcomer's clone under $clone"
+mkdir -p "$clone"
+repository_files | (cd "$repo" && tar --null -T - -cf -) | tar -xf - -C "$clone"
+repo="$clone"
+check "dotnet build Analyzers.sln -c Release in a clone under a folder named src (restore included)" \
+  run_logged "$work/clone-build.log" bash -c "cd '$repo' && dotnet build Analyzers.sln -c Release"
+
 step "0. CloseProbe as the README runs it"
 (cd "$repo" && timeout 120 dotnet run --project samples/CloseProbe --artifacts-path "$artifacts" -- --json --tls 1.3 \
   >"$work/closeprobe.json" 2>"$work/closeprobe.err")
@@ -176,6 +199,8 @@ echo "  TLS diagnostics left: $(tls_ids "$work/build-after.log")"
 grep -E 'warning TLS|error' "$work/build-after.log" | sed "s|$work/||; s| \[.*||" | sort -u | head -20 | sed 's/^/  | /'
 check "the fixed app builds" test "$build_status" -eq 0
 check "no TLS warnings after the fixes" bash -c "! grep -qE '(warning|error) TLS' '$work/build-after.log'"
+check "the TLS005 fix made every handshake a TlsHandshake call" \
+  bash -c "grep -rqE 'TlsHandshake\.AuthenticateAs(Client|Server)Async\(' --include=*.cs '$app' && ! grep -rhE '\.AuthenticateAs(Client|Server)Async\(' --include=*.cs '$app' | grep -vq 'TlsHandshake\.AuthenticateAs'"
 (cd "$app" && timeout 60 dotnet bin/Release/net10.0/TlsMistakes.dll >"$work/run-after.log" 2>&1)
 sed 's/^/  | /' "$work/run-after.log" | grep server
 check "after the fixes every connection ends with close_notify" \
@@ -222,5 +247,19 @@ status=$?
 check ".editorconfig severities: TLS001 none, TLS005 error, TLS007 warning" \
   bash -c "[ $status -ne 0 ] && ! grep -q 'TLS001' '$work/build-editorconfig.log' && grep -q 'error TLS005' '$work/build-editorconfig.log' \
     && grep -q 'warning TLS007' '$work/build-editorconfig.log'"
+
+# ---------------------------------------------------------------------------------------------------------
+step "7. in an editor: csharp-ls with csharp.analyzersEnabled"
+check "dotnet tool restore: csharp-ls, a local tool of tests/EndToEnd (dotnet-tools.json)" \
+  run_logged "$work/tool-restore.log" bash -c "cd '$repo/tests/EndToEnd' && dotnet tool restore"
+check "build the language-server check" \
+  run_logged "$work/build-lsp.log" dotnet build "$repo/tests/EndToEnd/LanguageServerCheck/LanguageServerCheck.csproj" -c Release --artifacts-path "$artifacts"
+lsp_dll=$(find "$artifacts/bin/LanguageServerCheck" -name LanguageServerCheck.dll | head -n 1)
+# The app's QuoteClient.cs as dotnet format left it is the fixes' text; the sample's is the original.
+check "csharp-ls shows the build's TLS diagnostics in QuoteClient.cs, ranges and help links; the fixes' text clears them" \
+  run_logged "$work/lsp.log" timeout -k 10 240 dotnet "$lsp_dll" --tool-dir "$repo/tests/EndToEnd" --project-dir "$app" \
+    --document "$app/QuoteClient.cs" --original "$repo/samples/TlsMistakes/QuoteClient.cs" --sarif "$work/before.sarif" \
+    --rules-dir "$repo/docs/rules"
+sed 's/^/  | /' "$work/lsp.log" | head -30
 
 finish

@@ -14,6 +14,11 @@ internal readonly record struct CloseExchange(
 
     public static CloseExchange NotAwaited() => new(TlsCloseOutcome.NotAwaited, true);
 
+    /// <summary>Our own side ended the wait (the application disposed the stream during the close): not the peer's doing.</summary>
+    public static CloseExchange EndedLocally(long discarded, Exception error) =>
+        new(TlsCloseOutcome.NotAwaited, true, null, discarded, new ObjectDisposedException(
+            "The stream was disposed during the close, while it waited for the peer's close_notify.", error));
+
     public static CloseExchange TimedOut(long discarded) => new(TlsCloseOutcome.TimedOut, true, false, discarded);
 
     public static CloseExchange DiscardLimitExceeded(long discarded) =>

@@ -12,16 +12,20 @@ namespace TlsShutdown.Closing;
 internal sealed class SslStreamCloseTarget : CloseTarget
 {
     private readonly SslStream _stream;
-    private readonly Stream _inner;
     private readonly EofTrackingStream? _tracker;
     private readonly Socket? _socket;
 
     public SslStreamCloseTarget(SslStream stream)
+        : this(stream, InnerStreamOf(stream))
+    {
+    }
+
+    private SslStreamCloseTarget(SslStream stream, Stream inner)
+        : base(stream, inner, stream.LeaveInnerStreamOpen)
     {
         _stream = stream;
-        _inner = InnerStreamOf(stream);
-        _tracker = _inner as EofTrackingStream;
-        _socket = ((_tracker?.InnerStream ?? _inner) as NetworkStream)?.Socket;
+        _tracker = inner as EofTrackingStream;
+        _socket = ((_tracker?.InnerStream ?? inner) as NetworkStream)?.Socket;
     }
 
     public override string StreamType => nameof(SslStream);
@@ -44,31 +48,6 @@ internal sealed class SslStreamCloseTarget : CloseTarget
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _stream.ReadAsync(buffer, cancellationToken);
 
-    public override int Read(byte[] buffer, TimeSpan timeout)
-    {
-        if (!_stream.CanTimeout)
-        {
-            return ReadBlockingOnAsync(_stream, buffer, timeout);
-        }
-
-        // A timed read of a NetworkStream blocks only this thread; the socket enforces the bound.
-        int applicationTimeout = _stream.ReadTimeout;
-        _stream.ReadTimeout = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
-        try
-        {
-            return _stream.Read(buffer, 0, buffer.Length);
-        }
-        catch (IOException error) when (error.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock })
-        {
-            throw new TimeoutException("No data within the read timeout.", error);
-        }
-        finally
-        {
-            // A leave-open transport outlives the TLS stream: give it back the application's own timeout.
-            RestoreReadTimeout(applicationTimeout);
-        }
-    }
-
     public override bool? EndWasCloseNotify()
     {
         if (_tracker is not null)
@@ -86,47 +65,6 @@ internal sealed class SslStreamCloseTarget : CloseTarget
 
     // SslStream refuses a read while another one is pending.
     public override bool IsRefusedCall(Exception error) => error is NotSupportedException;
-
-    public override void Abort()
-    {
-        if (_stream.LeaveInnerStreamOpen)
-        {
-            return;
-        }
-
-        try
-        {
-            _inner.Dispose();
-        }
-        catch (Exception)
-        {
-            // Closing a broken transport may fail; it is closed as far as we can close it.
-        }
-    }
-
-    public override void Dispose()
-    {
-        try
-        {
-            _stream.Dispose();
-        }
-        catch (Exception)
-        {
-            // Disposal of a failed connection cannot change how it ended.
-        }
-    }
-
-    private void RestoreReadTimeout(int timeout)
-    {
-        try
-        {
-            _stream.ReadTimeout = timeout;
-        }
-        catch (Exception)
-        {
-            // The transport was closed meanwhile: nothing is left to restore.
-        }
-    }
 
     private static bool SocketAtEof(Socket socket)
     {
@@ -155,5 +93,5 @@ internal sealed class SslStreamCloseTarget : CloseTarget
     }
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_InnerStream")]
-    private static extern Stream InnerStreamOf(AuthenticatedStream stream);
+    internal static extern Stream InnerStreamOf(AuthenticatedStream stream);
 }

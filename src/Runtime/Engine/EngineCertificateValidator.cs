@@ -44,6 +44,9 @@ internal sealed class EngineCertificateValidator
     /// <summary>Why the last validation failed, for the handshake's exception.</summary>
     public string? FailureReason { get; private set; }
 
+    /// <summary>The exception the application's validation callback threw, if it threw.</summary>
+    public Exception? CallbackError { get; private set; }
+
     /// <summary>Validates <paramref name="certificate"/>; a refusal ends the handshake with a bad_certificate alert.</summary>
     /// <exception cref="TlsFatalAlert">The certificate was refused.</exception>
     public void Validate(Certificate? certificate)
@@ -84,6 +87,7 @@ internal sealed class EngineCertificateValidator
         X509Certificate2? leaf = certificates.Count > 0 ? certificates[0] : null;
         SslPolicyErrors errors = SslPolicyErrors.None;
         using var chain = new X509Chain();
+        using var chainElements = new ChainElementsRelease(chain);
         if (leaf is null)
         {
             errors |= SslPolicyErrors.RemoteCertificateNotAvailable;
@@ -123,6 +127,9 @@ internal sealed class EngineCertificateValidator
         }
         catch (Exception error)
         {
+            // The engine answers with bad_certificate; the application's exception becomes the inner exception of
+            // the AuthenticationException the handshake throws.
+            CallbackError = error;
             Refuse($"The RemoteCertificateValidationCallback threw: {error.Message}");
             throw;
         }
@@ -135,6 +142,22 @@ internal sealed class EngineCertificateValidator
         }
 
         RemoteCertificate = leaf;
+    }
+
+    /// <summary>
+    /// Frees the certificates of a built chain's elements, as SslStream does after its callback: X509Chain.Dispose
+    /// leaves them to the finalizer, and a handshake that makes three of them and lets them go made the finalizer
+    /// thread a visible cost of engine handshakes.
+    /// </summary>
+    private readonly struct ChainElementsRelease(X509Chain chain) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (X509ChainElement element in chain.ChainElements)
+            {
+                element.Certificate.Dispose();
+            }
+        }
     }
 
     private static bool Check(Func<bool> check)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -15,8 +16,9 @@ internal sealed class EngineClient : DefaultTlsClient
     private readonly IList<ProtocolName>? _protocolNames;
     private readonly EngineCertificateValidator _validator;
     private readonly EngineCredentials? _clientCredentials;
+    private readonly ClientSessionKey? _sessionKey;   // null: resumption off (AllowTlsResume false, or no target host)
 
-    private EngineClient(ProtocolVersion[] versions, string? sniName, IList<ProtocolName>? protocolNames, EngineCertificateValidator validator, EngineCredentials? clientCredentials)
+    private EngineClient(ProtocolVersion[] versions, string? sniName, IList<ProtocolName>? protocolNames, EngineCertificateValidator validator, EngineCredentials? clientCredentials, ClientSessionKey? sessionKey)
         : base(EngineCrypto.Instance)
     {
         _versions = versions;
@@ -24,6 +26,7 @@ internal sealed class EngineClient : DefaultTlsClient
         _protocolNames = protocolNames;
         _validator = validator;
         _clientCredentials = clientCredentials;
+        _sessionKey = sessionKey;
     }
 
     public EngineCertificateValidator Validator => _validator;
@@ -43,19 +46,26 @@ internal sealed class EngineClient : DefaultTlsClient
 
         ProtocolVersion[] versions = EngineProtocolVersions.From(options.EnabledSslProtocols);
         string? host = options.TargetHost;
-        string? sni = string.IsNullOrEmpty(host) || IPAddress.TryParse(host, out _) ? null : host.TrimEnd('.');
+        string? sni = SniName(host);
 
         EngineCredentials? credentials = null;
+        X509Certificate2? clientCertificate = null;
         if (options.ClientCertificateContext is { } context)
         {
+            clientCertificate = context.TargetCertificate;
             credentials = EngineCredentials.From(context.TargetCertificate, context.IntermediateCertificates, "ClientCertificateContext");
         }
         else if (options.ClientCertificates is { Count: > 0 } certificates)
         {
-            X509Certificate2? withKey = certificates.OfType<X509Certificate2>().FirstOrDefault(c => c.HasPrivateKey)
+            clientCertificate = certificates.OfType<X509Certificate2>().FirstOrDefault(c => c.HasPrivateKey)
                 ?? throw new NotSupportedException("ClientCertificates: TlsEngineStream needs a certificate with its private key.");
-            credentials = EngineCredentials.From(withKey, null, "ClientCertificates");
+            credentials = EngineCredentials.From(clientCertificate, null, "ClientCertificates");
         }
+
+        // Sessions are resumed for the same target only, as SslStream's are (AllowTlsResume, on by default).
+        ClientSessionKey? sessionKey = options.AllowTlsResume && !string.IsNullOrEmpty(host)
+            ? new ClientSessionKey(host, options.EnabledSslProtocols, clientCertificate?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256))
+            : null;
 
         var validator = new EngineCertificateValidator(
             sender,
@@ -64,10 +74,49 @@ internal sealed class EngineClient : DefaultTlsClient
             options.CertificateRevocationCheckMode,
             options.CertificateChainPolicy,
             peerIsServer: true);
-        return new EngineClient(versions, sni, EngineApplicationProtocols.From(options.ApplicationProtocols), validator, credentials);
+        return new EngineClient(versions, sni, EngineApplicationProtocols.From(options.ApplicationProtocols), validator, credentials, sessionKey);
+    }
+
+    /// <summary>
+    /// The server_name to send for <paramref name="host"/>, as SslStream sends it: without the trailing dot, in its
+    /// IDN (punycode) form. None for an IP address, or a name with no usable ASCII form (such as ".").
+    /// A name IDN rejects is sent as it is when it is printable ASCII.
+    /// </summary>
+    internal static string? SniName(string? host)
+    {
+        string name = host?.TrimEnd('.') ?? string.Empty;
+        if (name.Length == 0 || IPAddress.TryParse(name, out _))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new IdnMapping().GetAscii(name);
+        }
+        catch (ArgumentException)
+        {
+            // Not a valid IDN, such as "my_host" under strict rules: an ASCII name goes out as it is, as SslStream sends it.
+            return name.All(static c => c is > ' ' and < (char)127) ? name : null;
+        }
     }
 
     protected override ProtocolVersion[] GetSupportedVersions() => _versions;
+
+    // TLS 1.2 resumption by session ID (BouncyCastle offers the session only when TLS 1.2 is enabled).
+    public override TlsSession? GetSessionToResume() => _sessionKey is { } key ? EngineSessions.Client.Get(key) : null;
+
+    public override void NotifyHandshakeComplete()
+    {
+        base.NotifyHandshakeComplete();
+        EngineResumption.OnHandshakeComplete(m_context, _validator, _sessionKey is { } key ? session => EngineSessions.Client.Put(key, session) : null);
+    }
+
+    public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause) =>
+        EngineEvents.AlertSent(alertLevel, alertDescription);
+
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
+        EngineEvents.AlertReceived(alertLevel, alertDescription);
 
     protected override IList<ServerName>? GetSniServerNames() =>
         _sniName is null ? null : [new ServerName(NameType.host_name, Encoding.ASCII.GetBytes(_sniName))];

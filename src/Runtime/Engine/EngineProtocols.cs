@@ -20,8 +20,17 @@ internal interface IEngineProtocol
     /// <summary>The peer's close_notify was received (its direction ended cleanly).</summary>
     bool CloseNotifyReceived { get; }
 
+    /// <summary>The engine's handshake state machine (BouncyCastle's connection state): a change is handshake progress.</summary>
+    int HandshakeState { get; }
+
     /// <summary>Queues our close_notify unless it was queued before; the connection stays open for reading.</summary>
     void SendCloseNotify();
+
+    /// <summary>Releases the capacity of the engine's empty queues (<see cref="EngineQueues"/>): the connection is going idle.</summary>
+    void TrimBuffers();
+
+    /// <summary>KeyUpdates and renegotiation requests, counted; the alerts are counted by the peer classes.</summary>
+    EngineEvents Events { get; }
 }
 
 /// <summary>BouncyCastle's client protocol in non-blocking mode, with half-close.</summary>
@@ -37,7 +46,11 @@ internal sealed class EngineClientProtocol : TlsClientProtocol, IEngineProtocol
 
     public bool CloseNotifyReceived => _closeNotify.Received;
 
+    public int HandshakeState => m_connectionState;
+
     public void SendCloseNotify() => RaiseAlertWarning(AlertDescription.close_notify, "Connection closed");
+
+    public void TrimBuffers() => EngineQueues.Trim(this, m_outputBuffer, m_inputBuffers);
 
     protected override void RaiseAlertWarning(short alertDescription, string message)
     {
@@ -47,9 +60,33 @@ internal sealed class EngineClientProtocol : TlsClientProtocol, IEngineProtocol
         }
     }
 
+    public EngineEvents Events { get; } = new();
+
+    protected override void Receive13KeyUpdate(MemoryStream buf)
+    {
+        base.Receive13KeyUpdate(buf);
+        EngineEvents.KeyUpdateReceived();
+    }
+
+    protected override void Send13KeyUpdate(bool updateRequested)
+    {
+        base.Send13KeyUpdate(updateRequested);
+        EngineEvents.KeyUpdateSent();
+    }
+
+    protected override void RefuseRenegotiation()
+    {
+        Events.OnRenegotiationRefused();
+        base.RefuseRenegotiation();
+    }
+
     protected override void HandleAlertWarningMessage(short alertDescription)
     {
-        base.HandleAlertWarningMessage(alertDescription);
+        if (!CloseNotifyLedger.EndsOneDirection(alertDescription, Context, IsHandshaking))
+        {
+            base.HandleAlertWarningMessage(alertDescription);
+        }
+
         _closeNotify.OnReceived(alertDescription);
     }
 }
@@ -67,7 +104,11 @@ internal sealed class EngineServerProtocol : TlsServerProtocol, IEngineProtocol
 
     public bool CloseNotifyReceived => _closeNotify.Received;
 
+    public int HandshakeState => m_connectionState;
+
     public void SendCloseNotify() => RaiseAlertWarning(AlertDescription.close_notify, "Connection closed");
+
+    public void TrimBuffers() => EngineQueues.Trim(this, m_outputBuffer, m_inputBuffers);
 
     protected override void RaiseAlertWarning(short alertDescription, string message)
     {
@@ -77,16 +118,41 @@ internal sealed class EngineServerProtocol : TlsServerProtocol, IEngineProtocol
         }
     }
 
+    public EngineEvents Events { get; } = new();
+
+    protected override void Receive13KeyUpdate(MemoryStream buf)
+    {
+        base.Receive13KeyUpdate(buf);
+        EngineEvents.KeyUpdateReceived();
+    }
+
+    protected override void Send13KeyUpdate(bool updateRequested)
+    {
+        base.Send13KeyUpdate(updateRequested);
+        EngineEvents.KeyUpdateSent();
+    }
+
+    protected override void RefuseRenegotiation()
+    {
+        Events.OnRenegotiationRefused();
+        base.RefuseRenegotiation();
+    }
+
     protected override void HandleAlertWarningMessage(short alertDescription)
     {
-        base.HandleAlertWarningMessage(alertDescription);
+        if (!CloseNotifyLedger.EndsOneDirection(alertDescription, Context, IsHandshaking))
+        {
+            base.HandleAlertWarningMessage(alertDescription);
+        }
+
         _closeNotify.OnReceived(alertDescription);
     }
 }
 
 /// <summary>
 /// The close_notify bookkeeping both protocols share (C# allows one base class, and BouncyCastle's client and
-/// server protocols are two): at most one of ours goes out, and whether the peer's came in.
+/// server protocols are two): at most one of ours goes out, whether the peer's came in, and which of the peer's
+/// close_notify alerts end one direction only.
 /// </summary>
 internal sealed class CloseNotifyLedger
 {
@@ -110,6 +176,16 @@ internal sealed class CloseNotifyLedger
         Sent = true;
         return true;
     }
+
+    /// <summary>
+    /// True for the peer's close_notify in TLS 1.3 after the handshake: it ends the peer's direction only
+    /// (RFC 8446 §6.1), so the engine must not answer it and shut ours as it does in TLS 1.2 (RFC 5246 §7.2.1).
+    /// </summary>
+    public static bool EndsOneDirection(short alertDescription, TlsContext context, bool handshaking) =>
+        alertDescription == AlertDescription.close_notify
+        && !handshaking
+        && context.ServerVersion is { } version
+        && TlsUtilities.IsTlsV13(version);
 
     public void OnReceived(short alertDescription)
     {

@@ -42,10 +42,12 @@ internal sealed class EngineServer : DefaultTlsServer
     private readonly IList<ProtocolName>? _protocolNames;
     private readonly EngineCertificateValidator _validator;
     private readonly bool _requireClientCertificate;
+    private readonly string? _sessionCertificate;   // the server certificate's hash, under which sessions are filed; null: resumption off
 
-    private EngineServer(ProtocolVersion[] versions, EngineCredentials credentials, IList<ProtocolName>? protocolNames, EngineCertificateValidator validator, bool requireClientCertificate)
+    private EngineServer(ProtocolVersion[] versions, EngineCredentials credentials, IList<ProtocolName>? protocolNames, EngineCertificateValidator validator, bool requireClientCertificate, string? sessionCertificate)
         : base(EngineCrypto.Instance)
     {
+        _sessionCertificate = sessionCertificate;
         _versions = versions;
         _credentials = credentials;
         _protocolNames = protocolNames;
@@ -86,10 +88,38 @@ internal sealed class EngineServer : DefaultTlsServer
             credentials,
             EngineApplicationProtocols.From(options.ApplicationProtocols),
             validator,
-            options.ClientCertificateRequired);
+            options.ClientCertificateRequired,
+            options.AllowTlsResume
+                ? (options.ServerCertificateContext?.TargetCertificate ?? (X509Certificate2)options.ServerCertificate!).GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)
+                : null);
     }
 
     protected override ProtocolVersion[] GetSupportedVersions() => _versions;
+
+    // TLS 1.2 resumption by session ID: a new ID for each full handshake, sessions filed under our certificate.
+    public override byte[]? GetNewSessionID() =>
+        _sessionCertificate is null ? null : System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    public override TlsSession? GetSessionToResume(byte[] sessionID) =>
+        _sessionCertificate is null || sessionID.Length == 0 ? null : EngineSessions.Server.Get(SessionKey(sessionID));
+
+    public override void NotifyHandshakeComplete()
+    {
+        base.NotifyHandshakeComplete();
+        EngineResumption.OnHandshakeComplete(
+            m_context,
+            _validator,
+            _sessionCertificate is null ? null : session => EngineSessions.Server.Put(SessionKey(session.SessionID), session));
+    }
+
+    private ServerSessionKey SessionKey(byte[] sessionID) =>
+        new(_sessionCertificate!, _requireClientCertificate, Convert.ToHexString(sessionID));
+
+    public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause) =>
+        EngineEvents.AlertSent(alertLevel, alertDescription);
+
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
+        EngineEvents.AlertReceived(alertLevel, alertDescription);
 
     protected override IList<ProtocolName>? GetProtocolNames() => _protocolNames;
 

@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Tls;
 using TlsShutdown.Engine;
+using TlsShutdown.Handshakes;
 
 namespace TlsShutdown;
 
@@ -14,41 +15,86 @@ namespace TlsShutdown;
 /// </summary>
 /// <remarks>
 /// Our code owns every transport read and write: BouncyCastle only encrypts and decrypts in memory. Buffering is
-/// bounded: the transport is read only when no decrypted data is waiting, at most <c>32 KiB</c> at a time.
+/// bounded: the transport is read only when no decrypted data is waiting, at most <c>32 KiB</c> at a time. Buffers
+/// are rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> only while data is in flight: a zero-byte read
+/// waits for the transport with no buffer (as SslStream's does), so an idle connection holds none.
+/// A read never waits for a write: what the engine sends by itself (alerts, KeyUpdate answers) goes out when the
+/// transport is free. TLS 1.3 close_notify ends one direction only (RFC 8446 §6.1): after the peer's, reads return
+/// 0 and writes go on until the application closes its own direction; in TLS 1.2 the peer's close_notify is
+/// answered at once (RFC 5246 §7.2.1). Records without application data are limited
+/// (<see cref="MaxRecordsWithoutApplicationData"/>).
 /// <see cref="Dispose(bool)"/> sends no close_notify (as with SslStream); close with
 /// <see cref="GracefulTlsClose.CloseAsync(TlsEngineStream, TlsCloseOptions?, CancellationToken)"/> or
 /// <see cref="ShutdownAsync(CancellationToken)"/>.
 /// </remarks>
 public sealed class TlsEngineStream : Stream
 {
+    /// <summary>
+    /// How many TLS records in a row the peer may send without application data (empty records, warning alerts,
+    /// KeyUpdates, session tickets, change_cipher_spec, handshake fragments that do not advance the handshake)
+    /// before the connection fails with an <see cref="IOException"/>: 32, as OpenSSL allows 32 empty records.
+    /// </summary>
+    /// <remarks>
+    /// Such records cost the reader work but give the application nothing, so a peer could otherwise keep a read
+    /// (or a close waiting for the peer's close_notify) busy for as long as it likes. The count applies to
+    /// application reads and to the handshake; a record that carries data or moves the handshake on starts it
+    /// again. A legitimate peer sends a few in a row (two session tickets, a KeyUpdate), never dozens.
+    /// </remarks>
+    public const int MaxRecordsWithoutApplicationData = 32;
+
     private const int TransportReadSize = 32 * 1024;
     private const int MaxPlaintextPerWrite = 64 * 1024;
 
     // Four full TLS records of plaintext plus their headers, padding and tags: one write of 64 KiB goes out in one piece.
     private const int OutputBufferSize = MaxPlaintextPerWrite + (4 * 512);
 
+    // ---- Fixed at construction.
     private readonly Stream _inner;
     private readonly bool _leaveInnerStreamOpen;
 
-    // Held only around calls into the engine (in-memory work), never across I/O.
+    // Held only around calls into the engine (in-memory work), never across I/O. Guards _engine's state and _failure.
     private readonly object _engineLock = new();
 
     // Serializes transport writes; whoever holds it drains the engine's output, so records leave in order.
+    // A reader never waits for it: the engine's answers (alerts, KeyUpdates) are sent when it is free.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    private IEngineProtocol? _engine;
-    private byte[]? _readBuffer;
-    private byte[]? _outputBuffer;
-    private Exception? _readFailure;
-    private int _authenticationStarted;
-    private int _readActive;
-    private int _writeActive;
-    private int _disposed;
-    private volatile bool _authenticated;
-    private volatile bool _outputShut;
+    // ---- Lifecycle (Interlocked; read anywhere).
+    private int _phase;                    // (int)Phase
+    private int _disposed;                 // 1 once disposed: every operation then throws ObjectDisposedException
+    private int _readActive;               // 1 while a read runs: one reader at a time
+    private int _writeActive;              // 1 while a write runs: one writer at a time
+
+    // ---- Set once (_engine when authentication starts, the rest when it ends), read-only after (published by _phase = Open).
+    private IEngineProtocol? _engine;      // calls into it only under _engineLock
     private SslProtocols _protocol;
     private SslApplicationProtocol _applicationProtocol;
     private X509Certificate2? _remoteCertificate;
+
+    // ---- Guarded by _engineLock.
+    private Exception? _failure;           // the first read failure (truncation, fatal alert, bad record): reads rethrow it
+
+    // ---- Owned by the one reader (or the handshake, before any reader). Its transport buffer is rented per read.
+    private RecordBoundaries _records;
+    private int _recordsWithoutData;       // consecutive records with no application data and no handshake progress
+
+    // The holder of _writeGate rents the output buffer while it drains the engine's output.
+
+    // Our direction: closed once our close_notify went out (ours, or the engine's TLS 1.2 answer to the peer's).
+    private volatile bool _outputClosed;
+
+    /// <summary>Where the stream is in its life; disposal is tracked apart (<c>_disposed</c>), since it can come at any point.</summary>
+    private enum Phase
+    {
+        /// <summary>Created; no authentication started.</summary>
+        New,
+
+        /// <summary>An AuthenticateAs… call is running the handshake.</summary>
+        Handshaking,
+
+        /// <summary>The handshake completed: application data may flow.</summary>
+        Open,
+    }
 
     /// <summary>Creates a TLS stream over <paramref name="innerStream"/>; authenticate it before use.</summary>
     /// <param name="innerStream">The transport, typically a <see cref="System.Net.Sockets.NetworkStream"/>.</param>
@@ -68,7 +114,7 @@ public sealed class TlsEngineStream : Stream
     }
 
     /// <summary>Whether the handshake completed.</summary>
-    public bool IsAuthenticated => _authenticated;
+    public bool IsAuthenticated => Volatile.Read(ref _phase) == (int)Phase.Open;
 
     /// <summary>The negotiated protocol version (<see cref="SslProtocols.Tls12"/> or <see cref="SslProtocols.Tls13"/>);
     /// <see cref="SslProtocols.None"/> before authentication.</summary>
@@ -89,15 +135,16 @@ public sealed class TlsEngineStream : Stream
     /// <summary>Whether the peer's close_notify has been received: its direction of the connection ended cleanly.</summary>
     public bool CloseNotifyReceived => _engine?.CloseNotifyReceived ?? false;
 
-    /// <summary>Whether our close_notify has been sent (by <see cref="ShutdownAsync(CancellationToken)"/>, or by
-    /// the engine in answer to the peer's).</summary>
-    public bool CloseNotifySent => _outputShut;
+    /// <summary>Whether our close_notify has been sent (by <see cref="ShutdownAsync(CancellationToken)"/>, by
+    /// <see cref="GracefulTlsClose"/>, or, in TLS 1.2, by the engine in answer to the peer's). In TLS 1.3 the peer's
+    /// close_notify ends only its direction: ours stays open until the application closes it.</summary>
+    public bool CloseNotifySent => _outputClosed;
 
     /// <inheritdoc/>
-    public override bool CanRead => _authenticated && _disposed == 0 && _inner.CanRead;
+    public override bool CanRead => IsAuthenticated && _disposed == 0 && _inner.CanRead;
 
     /// <inheritdoc/>
-    public override bool CanWrite => _authenticated && _disposed == 0 && _inner.CanWrite;
+    public override bool CanWrite => IsAuthenticated && _disposed == 0 && _inner.CanWrite;
 
     /// <inheritdoc/>
     public override bool CanSeek => false;
@@ -133,6 +180,37 @@ public sealed class TlsEngineStream : Stream
 
     internal bool IsClosedForClose => _disposed != 0;
 
+    /// <summary>Why the connection failed (a fatal alert sent or received, a truncation, a bad record); null while it has not.</summary>
+    internal Exception? Failure
+    {
+        get
+        {
+            lock (_engineLock)
+            {
+                return _failure ?? (_engine?.Protocol.IsFailed == true
+                    ? new IOException("The TLS connection failed: a fatal alert was sent or received.")
+                    : null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the handshake resumed an earlier TLS 1.2 session (an abbreviated handshake: no certificates, no key
+    /// exchange); false before the handshake completed. Resumption follows <see cref="SslClientAuthenticationOptions.AllowTlsResume"/>
+    /// and <see cref="SslServerAuthenticationOptions.AllowTlsResume"/> (on by default, as for SslStream). TLS 1.3
+    /// handshakes are always full: BouncyCastle 2.7 neither uses nor issues TLS 1.3 session tickets.
+    /// </summary>
+    public bool IsResumedSession
+    {
+        get
+        {
+            lock (_engineLock)
+            {
+                return IsAuthenticated && _engine!.EngineContext.SecurityParameters.IsResumedSession;
+            }
+        }
+    }
+
     /// <summary>Runs the TLS handshake as a client.</summary>
     /// <param name="options">Honoured: TargetHost (SNI and name check), RemoteCertificateValidationCallback,
     /// EnabledSslProtocols, ApplicationProtocols, ClientCertificates/ClientCertificateContext,
@@ -142,7 +220,11 @@ public sealed class TlsEngineStream : Stream
     /// <exception cref="NotSupportedException">An option TlsEngineStream cannot honour was set.</exception>
     /// <exception cref="AuthenticationException">The handshake failed (certificate refused, protocol error, fatal alert).</exception>
     /// <exception cref="IOException">The transport failed or ended during the handshake.</exception>
-    public Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken = default)
+    public Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken = default) =>
+        AuthenticateAsClientAsync(options, deadline: null, cancellationToken);
+
+    /// <summary>The client handshake; <paramref name="deadline"/> is <see cref="TlsHandshake"/>'s time limit, for the metrics.</summary>
+    internal Task AuthenticateAsClientAsync(SslClientAuthenticationOptions options, HandshakeDeadline? deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         StartAuthentication();
@@ -154,7 +236,8 @@ public sealed class TlsEngineStream : Stream
             protocol.Connect(client);
         }
 
-        return HandshakeAsync(client.Validator, cancellationToken);
+        HandshakeRecording recording = HandshakeRecording.Start(nameof(TlsEngineStream), isServer: false);
+        return EngineHandshakeMetrics.RecordAsync(this, recording, HandshakeAsync(client.Validator, cancellationToken), client.Validator, deadline);
     }
 
     /// <summary>Runs the TLS handshake as a server.</summary>
@@ -166,7 +249,11 @@ public sealed class TlsEngineStream : Stream
     /// <exception cref="NotSupportedException">An option TlsEngineStream cannot honour was set.</exception>
     /// <exception cref="AuthenticationException">The handshake failed (certificate refused, protocol error, fatal alert).</exception>
     /// <exception cref="IOException">The transport failed or ended during the handshake.</exception>
-    public Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken = default)
+    public Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken = default) =>
+        AuthenticateAsServerAsync(options, deadline: null, cancellationToken);
+
+    /// <summary>The server handshake; <paramref name="deadline"/> is <see cref="TlsHandshake"/>'s time limit, for the metrics.</summary>
+    internal Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, HandshakeDeadline? deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         StartAuthentication();
@@ -178,12 +265,14 @@ public sealed class TlsEngineStream : Stream
             protocol.Accept(server);
         }
 
-        return HandshakeAsync(server.Validator, cancellationToken);
+        HandshakeRecording recording = HandshakeRecording.Start(nameof(TlsEngineStream), isServer: true);
+        return EngineHandshakeMetrics.RecordAsync(this, recording, HandshakeAsync(server.Validator, cancellationToken), server.Validator, deadline);
     }
 
     /// <summary>
     /// Sends our close_notify without closing the transport (a half-close): reads go on until the peer's
     /// close_notify, writes throw <see cref="InvalidOperationException"/>. Completes at once when ours was sent before.
+    /// In TLS 1.3 this is also how the application ends its direction after the peer ended its own (RFC 8446 §6.1).
     /// Not bounded: prefer <see cref="GracefulTlsClose.CloseAsync(TlsEngineStream, TlsCloseOptions?, CancellationToken)"/>.
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait for the transport write.</param>
@@ -192,14 +281,14 @@ public sealed class TlsEngineStream : Stream
     public Task ShutdownAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfNotAuthenticated();
-        return ShutdownCoreAsync(sync: false, cancellationToken).AsTask();
+        return ShutdownCoreAsync(cancellationToken);
     }
 
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count)
     {
         ValidateBufferArguments(buffer, offset, count);
-        return Completed(ReadCoreAsync(buffer.AsMemory(offset, count), sync: true, CancellationToken.None));
+        return Completed(ReadCoreAsync<SyncTransportIo>(buffer.AsMemory(offset, count), CancellationToken.None));
     }
 
     /// <inheritdoc/>
@@ -209,7 +298,7 @@ public sealed class TlsEngineStream : Stream
         byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length, 1));
         try
         {
-            int read = Completed(ReadCoreAsync(rented.AsMemory(0, buffer.Length), sync: true, CancellationToken.None));
+            int read = Completed(ReadCoreAsync<SyncTransportIo>(rented.AsMemory(0, buffer.Length), CancellationToken.None));
             rented.AsSpan(0, read).CopyTo(buffer);
             return read;
         }
@@ -223,18 +312,18 @@ public sealed class TlsEngineStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         ValidateBufferArguments(buffer, offset, count);
-        return ReadCoreAsync(buffer.AsMemory(offset, count), sync: false, cancellationToken).AsTask();
+        return ReadCoreAsync<AsyncTransportIo>(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
     /// <inheritdoc/>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ReadCoreAsync(buffer, sync: false, cancellationToken);
+        ReadCoreAsync<AsyncTransportIo>(buffer, cancellationToken);
 
     /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count)
     {
         ValidateBufferArguments(buffer, offset, count);
-        Completed(WriteCoreAsync(buffer.AsMemory(offset, count), sync: true, CancellationToken.None));
+        Completed(WriteCoreAsync<SyncTransportIo>(buffer.AsMemory(offset, count), CancellationToken.None));
     }
 
     /// <inheritdoc/>
@@ -244,7 +333,7 @@ public sealed class TlsEngineStream : Stream
         try
         {
             buffer.CopyTo(rented);
-            Completed(WriteCoreAsync(rented.AsMemory(0, buffer.Length), sync: true, CancellationToken.None));
+            Completed(WriteCoreAsync<SyncTransportIo>(rented.AsMemory(0, buffer.Length), CancellationToken.None));
         }
         finally
         {
@@ -256,12 +345,12 @@ public sealed class TlsEngineStream : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         ValidateBufferArguments(buffer, offset, count);
-        return WriteCoreAsync(buffer.AsMemory(offset, count), sync: false, cancellationToken).AsTask();
+        return WriteCoreAsync<AsyncTransportIo>(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
     /// <inheritdoc/>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        WriteCoreAsync(buffer, sync: false, cancellationToken);
+        WriteCoreAsync<AsyncTransportIo>(buffer, cancellationToken);
 
     /// <inheritdoc/>
     public override void Flush() => _inner.Flush();
@@ -300,19 +389,13 @@ public sealed class TlsEngineStream : Stream
         base.Dispose(disposing);
     }
 
-    /// <summary>The half-close for <see cref="GracefulTlsClose"/>: queue our close_notify, flush, stop all further output.</summary>
-    internal async ValueTask ShutdownCoreAsync(bool sync, CancellationToken cancellationToken)
+    /// <summary>The half-close, for <see cref="ShutdownAsync(CancellationToken)"/> and <see cref="GracefulTlsClose"/>:
+    /// queue our close_notify, send it, stop all further output. Reads go on.</summary>
+    /// <exception cref="InvalidOperationException">A fatal alert ended the connection: there is no close_notify to send.</exception>
+    internal async Task ShutdownCoreAsync(CancellationToken cancellationToken)
     {
         IEngineProtocol engine = _engine!;
-        if (sync)
-        {
-            _writeGate.Wait(cancellationToken);
-        }
-        else
-        {
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             lock (_engineLock)
@@ -325,8 +408,8 @@ public sealed class TlsEngineStream : Stream
                 engine.SendCloseNotify();
             }
 
-            await DrainOutputLockedAsync(sync, cancellationToken).ConfigureAwait(false);
-            _outputShut = true;
+            await DrainOutputLockedAsync<AsyncTransportIo>(cancellationToken).ConfigureAwait(false);
+            _outputClosed = true;
         }
         finally
         {
@@ -340,22 +423,18 @@ public sealed class TlsEngineStream : Stream
     private void StartAuthentication()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (Interlocked.Exchange(ref _authenticationStarted, 1) != 0)
+        if (Interlocked.CompareExchange(ref _phase, (int)Phase.Handshaking, (int)Phase.New) != (int)Phase.New)
         {
             throw new InvalidOperationException("This stream has already been authenticated, or an authentication is in progress.");
         }
-
-        _readBuffer = new byte[TransportReadSize];
-        _outputBuffer = new byte[OutputBufferSize];
     }
 
     private async Task HandshakeAsync(EngineCertificateValidator validator, CancellationToken cancellationToken)
     {
         TlsProtocol protocol = _engine!.Protocol;
-        byte[] readBuffer = _readBuffer!;
         while (true)
         {
-            await FlushOutputAsync(sync: false, cancellationToken).ConfigureAwait(false);
+            await FlushOutputAsync(cancellationToken).ConfigureAwait(false);
             lock (_engineLock)
             {
                 if (!protocol.IsHandshaking)
@@ -372,24 +451,30 @@ public sealed class TlsEngineStream : Stream
                 }
             }
 
-            int read = await _inner.ReadAsync(readBuffer, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new IOException("The transport ended during the TLS handshake.");
-            }
-
+            byte[] readBuffer = TransportBuffers.Rent(TransportReadSize);
+            int read = 0;
             try
             {
-                lock (_engineLock)
+                read = await _inner.ReadAsync(readBuffer.AsMemory(0, TransportReadSize), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
                 {
-                    protocol.OfferInput(readBuffer, 0, read);
+                    throw new IOException("The transport ended during the TLS handshake.");
+                }
+
+                try
+                {
+                    OfferRecords(readBuffer, read);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    await TrySendAlertAsync().ConfigureAwait(false);
+                    string reason = validator.FailureReason ?? Describe(error);
+                    throw new AuthenticationException($"The TLS handshake failed: {reason}", validator.CallbackError ?? error);
                 }
             }
-            catch (Exception error) when (error is not OperationCanceledException)
+            finally
             {
-                await TrySendAlertAsync().ConfigureAwait(false);
-                string reason = validator.FailureReason ?? Describe(error);
-                throw new AuthenticationException($"The TLS handshake failed: {reason}", error);
+                TransportBuffers.Return(readBuffer, read);
             }
         }
 
@@ -401,10 +486,12 @@ public sealed class TlsEngineStream : Stream
         }
 
         _remoteCertificate = validator.RemoteCertificate;
-        _authenticated = true;
+        _recordsWithoutData = 0;
+        Volatile.Write(ref _phase, (int)Phase.Open);
     }
 
-    private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, bool sync, CancellationToken cancellationToken)
+    private async ValueTask<int> ReadCoreAsync<TIo>(Memory<byte> buffer, CancellationToken cancellationToken)
+        where TIo : struct, ITransportIo
     {
         ThrowIfNotAuthenticated();
         if (Interlocked.Exchange(ref _readActive, 1) != 0)
@@ -416,7 +503,6 @@ public sealed class TlsEngineStream : Stream
         {
             IEngineProtocol engine = _engine!;
             TlsProtocol protocol = engine.Protocol;
-            byte[] readBuffer = _readBuffer!;
             while (true)
             {
                 lock (_engineLock)
@@ -431,65 +517,76 @@ public sealed class TlsEngineStream : Stream
                         return 0;
                     }
 
-                    if (_readFailure is not null)
+                    if (_failure is not null)
                     {
-                        throw Again(_readFailure);
+                        throw Again(_failure);
                     }
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                int read;
+
+                // The transport buffer is rented only once data is there to read; a dispose that races this read
+                // closes the transport, which ends the read, and the buffer goes back here, never elsewhere.
+                byte[]? readBuffer = null;
+                int read = 0;
                 try
                 {
-                    read = sync
-                        ? _inner.Read(readBuffer, 0, readBuffer.Length)
-                        : await _inner.ReadAsync(readBuffer, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception error) when (IsTransportFailure(error) && !IsTimeout(error) && !cancellationToken.IsCancellationRequested)
-                {
-                    throw Fail(new TlsTruncationException("The transport failed before the peer's close_notify: the data may have been truncated.", error));
-                }
-
-                if (read == 0)
-                {
-                    throw Fail(new TlsTruncationException());
-                }
-
-                bool hasOutput;
-                try
-                {
-                    lock (_engineLock)
+                    try
                     {
-                        protocol.OfferInput(readBuffer, 0, read);
-                        hasOutput = protocol.GetAvailableOutputBytes() > 0;
-                    }
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    if (!sync)
-                    {
-                        await TrySendAlertAsync().ConfigureAwait(false);
-                    }
-
-                    Exception failure = Fail(new IOException($"The TLS connection failed: {Describe(error)}", error));
-                    lock (_engineLock)
-                    {
-                        // Records before the bad one were authenticated and decrypted in the same offer: hand them
-                        // out first (the loop returns them), as when they had come in an earlier transport read.
-                        if (protocol.ApplicationDataAvailable > 0)
+                        if (buffer.IsEmpty)
                         {
-                            continue;
+                            // A zero-byte read waits for data with no buffer of ours, as SslStream's does, after
+                            // the engine trimmed its own queues: an idle connection then holds almost nothing.
+                            TrimEngineBuffers();
+                            await TIo.ReadAsync(_inner, Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                         }
+
+                        readBuffer = TransportBuffers.Rent(TransportReadSize);
+                        read = await TIo.ReadAsync(_inner, readBuffer.AsMemory(0, TransportReadSize), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception error) when (IsTransportFailure(error) && !IsTimeout(error) && !cancellationToken.IsCancellationRequested)
+                    {
+                        throw Fail(new TlsTruncationException("The transport failed before the peer's close_notify: the data may have been truncated.", error));
                     }
 
-                    throw failure;
+                    if (read == 0)
+                    {
+                        throw Fail(new TlsTruncationException());
+                    }
+
+                    try
+                    {
+                        OfferRecords(readBuffer, read);
+                    }
+                    catch (Exception error) when (error is not OperationCanceledException)
+                    {
+                        Exception failure = Fail(error is RecordFloodException
+                            ? new IOException(error.Message, error)
+                            : new IOException($"The TLS connection failed: {Describe(error)}", error));
+                        SendEngineOutput();
+                        lock (_engineLock)
+                        {
+                            // Records before the bad one were authenticated and decrypted in the same offer: hand them
+                            // out first (the loop returns them), as when they had come in an earlier transport read.
+                            if (protocol.ApplicationDataAvailable > 0)
+                            {
+                                continue;
+                            }
+                        }
+
+                        throw failure;
+                    }
+                }
+                finally
+                {
+                    if (readBuffer is not null)
+                    {
+                        TransportBuffers.Return(readBuffer, read);
+                    }
                 }
 
-                if (hasOutput)
-                {
-                    // An answer to the peer: our close_notify after its own, a key update, a fatal alert.
-                    await FlushOutputAsync(sync, cancellationToken).ConfigureAwait(false);
-                }
+                // An answer to the peer (our TLS 1.2 close_notify after its own, a KeyUpdate): sent without waiting.
+                SendEngineOutput();
             }
         }
         finally
@@ -498,7 +595,44 @@ public sealed class TlsEngineStream : Stream
         }
     }
 
-    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, bool sync, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the engine <paramref name="count"/> bytes one record at a time, counting the records that gave the
+    /// application nothing and did not move the handshake on (<see cref="MaxRecordsWithoutApplicationData"/>).
+    /// Called by the one reader, or by the handshake.
+    /// </summary>
+    private void OfferRecords(byte[] input, int count)
+    {
+        IEngineProtocol engine = _engine!;
+        TlsProtocol protocol = engine.Protocol;
+        int offset = 0;
+        while (offset < count)
+        {
+            int length = _records.Next(input.AsSpan(offset, count - offset), out bool recordEnded);
+            bool progress;
+            lock (_engineLock)
+            {
+                int dataBefore = protocol.ApplicationDataAvailable;
+                int stateBefore = engine.HandshakeState;
+                protocol.OfferInput(input, offset, length);
+                progress = protocol.ApplicationDataAvailable > dataBefore || engine.HandshakeState != stateBefore;
+            }
+
+            offset += length;
+            if (!recordEnded)
+            {
+                continue;
+            }
+
+            _recordsWithoutData = progress ? 0 : _recordsWithoutData + 1;
+            if (_recordsWithoutData > MaxRecordsWithoutApplicationData)
+            {
+                throw new RecordFloodException();
+            }
+        }
+    }
+
+    private async ValueTask WriteCoreAsync<TIo>(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+        where TIo : struct, ITransportIo
     {
         ThrowIfNotAuthenticated();
         if (Interlocked.Exchange(ref _writeActive, 1) != 0)
@@ -508,15 +642,7 @@ public sealed class TlsEngineStream : Stream
 
         try
         {
-            if (sync)
-            {
-                _writeGate.Wait(cancellationToken);
-            }
-            else
-            {
-                await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            await TIo.EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
             try
             {
                 TlsProtocol protocol = _engine!.Protocol;
@@ -525,11 +651,11 @@ public sealed class TlsEngineStream : Stream
                     int chunk = Math.Min(buffer.Length, MaxPlaintextPerWrite);
                     lock (_engineLock)
                     {
-                        ThrowIfOutputShut();
+                        ThrowIfOutputClosed();
                         protocol.WriteApplicationData(buffer.Span[..chunk]);
                     }
 
-                    await DrainOutputLockedAsync(sync, cancellationToken).ConfigureAwait(false);
+                    await DrainOutputLockedAsync<TIo>(cancellationToken).ConfigureAwait(false);
                     buffer = buffer[chunk..];
                 }
             }
@@ -537,6 +663,9 @@ public sealed class TlsEngineStream : Stream
             {
                 _writeGate.Release();
             }
+
+            // A reader may have queued an answer while we held the gate, after our last drain.
+            SendEngineOutput();
         }
         finally
         {
@@ -544,20 +673,12 @@ public sealed class TlsEngineStream : Stream
         }
     }
 
-    private async ValueTask FlushOutputAsync(bool sync, CancellationToken cancellationToken)
+    private async ValueTask FlushOutputAsync(CancellationToken cancellationToken)
     {
-        if (sync)
-        {
-            _writeGate.Wait(cancellationToken);
-        }
-        else
-        {
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await DrainOutputLockedAsync(sync, cancellationToken).ConfigureAwait(false);
+            await DrainOutputLockedAsync<AsyncTransportIo>(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -565,45 +686,103 @@ public sealed class TlsEngineStream : Stream
         }
     }
 
-    /// <summary>Writes all of the engine's pending output to the transport; the caller holds the write gate.</summary>
-    private async ValueTask DrainOutputLockedAsync(bool sync, CancellationToken cancellationToken)
+    /// <summary>Lets the engine drop the capacity of its queues that are empty (see <see cref="IEngineProtocol.TrimBuffers"/>).</summary>
+    private void TrimEngineBuffers()
     {
-        TlsProtocol protocol = _engine!.Protocol;
-        byte[] output = _outputBuffer!;
-        while (true)
+        lock (_engineLock)
         {
-            int count;
-            lock (_engineLock)
+            _engine!.TrimBuffers();
+        }
+    }
+
+    /// <summary>Writes all of the engine's pending output to the transport; the caller holds the write gate.</summary>
+    private async ValueTask DrainOutputLockedAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : struct, ITransportIo
+    {
+        IEngineProtocol engine = _engine!;
+        TlsProtocol protocol = engine.Protocol;
+
+        // Rented only when there is output, returned when it has all gone out (or the transport failed).
+        byte[]? output = null;
+        try
+        {
+            while (true)
             {
-                count = protocol.ReadOutput(output, 0, output.Length);
-                if (_outputShut)
+                int count = 0;
+                lock (_engineLock)
                 {
-                    // After our close_notify nothing more may be sent (the engine may still answer a key update).
-                    while (protocol.ReadOutput(output, 0, output.Length) > 0)
+                    if (protocol.GetAvailableOutputBytes() > 0)
                     {
+                        output ??= TransportBuffers.Rent(OutputBufferSize);
+                        count = protocol.ReadOutput(output, 0, OutputBufferSize);
                     }
 
-                    count = 0;
-                }
-                else if (count == 0 && _engine.CloseNotifySent)
-                {
-                    _outputShut = true;
-                }
-            }
+                    if (_outputClosed)
+                    {
+                        // After our close_notify nothing more may be sent (the engine may still answer a key update).
+                        while (count > 0 && protocol.ReadOutput(output!, 0, OutputBufferSize) > 0)
+                        {
+                        }
 
-            if (count == 0)
+                        count = 0;
+                    }
+                    else if (count == 0 && engine.CloseNotifySent)
+                    {
+                        _outputClosed = true;
+                    }
+                }
+
+                if (count == 0)
+                {
+                    return;
+                }
+
+                await TIo.WriteAsync(_inner, output!.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (output is not null)
+            {
+                TransportBuffers.Return(output, 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends what the engine queued on its own (alerts, KeyUpdate answers) when no write is in progress, without
+    /// waiting for it: a reader must never wait for the transport's write side (a peer that does not read would
+    /// hold back data already decrypted). A writer that holds the gate sends it after its own records instead.
+    /// </summary>
+    private void SendEngineOutput()
+    {
+        lock (_engineLock)
+        {
+            if (_engine!.Protocol.GetAvailableOutputBytes() == 0)
             {
                 return;
             }
+        }
 
-            if (sync)
-            {
-                _inner.Write(output, 0, count);
-            }
-            else
-            {
-                await _inner.WriteAsync(output.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
-            }
+        if (_writeGate.Wait(0))
+        {
+            _ = SendEngineOutputLockedAsync();
+        }
+    }
+
+    private async Task SendEngineOutputLockedAsync()
+    {
+        try
+        {
+            await DrainOutputLockedAsync<AsyncTransportIo>(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The transport failed or was closed: the next read or write reports it.
+        }
+        finally
+        {
+            _writeGate.Release();
         }
     }
 
@@ -618,7 +797,7 @@ public sealed class TlsEngineStream : Stream
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await DrainOutputLockedAsync(sync: false, timeout.Token).ConfigureAwait(false);
+            await DrainOutputLockedAsync<AsyncTransportIo>(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -634,8 +813,8 @@ public sealed class TlsEngineStream : Stream
     {
         lock (_engineLock)
         {
-            _readFailure ??= error;
-            return _readFailure;
+            _failure ??= _engine?.Events.Explain(error) ?? error;
+            return _failure;
         }
     }
 
@@ -645,8 +824,8 @@ public sealed class TlsEngineStream : Stream
         _ => new IOException(failure.Message, failure),
     };
 
-    // With sync: true every awaited operation completes synchronously (the transport's sync methods, the gate's Wait):
-    // the value task is complete when it is returned, and no thread ever blocks on an asynchronous operation.
+    // With SyncTransportIo every awaited operation completes synchronously (the transport's sync methods, the gate's
+    // Wait): the value task is complete when it is returned, and no thread ever blocks on an asynchronous operation.
     private static T Completed<T>(ValueTask<T> task)
     {
         System.Diagnostics.Debug.Assert(task.IsCompleted, "A sync operation completed asynchronously.");
@@ -662,15 +841,15 @@ public sealed class TlsEngineStream : Stream
     private void ThrowIfNotAuthenticated()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (!_authenticated)
+        if (!IsAuthenticated)
         {
             throw new InvalidOperationException("This operation is only allowed using a successfully authenticated context.");
         }
     }
 
-    private void ThrowIfOutputShut()
+    private void ThrowIfOutputClosed()
     {
-        if (_outputShut || _engine!.CloseNotifySent)
+        if (_outputClosed || _engine!.CloseNotifySent)
         {
             throw new InvalidOperationException("Cannot write after the TLS close_notify was sent.");
         }
@@ -688,4 +867,9 @@ public sealed class TlsEngineStream : Stream
         TlsFatalAlert alert => $"{AlertDescription.GetText(alert.AlertDescription)}{(alert.InnerException is null && alert.Message is { Length: > 0 } m ? " (" + m + ")" : string.Empty)}.",
         _ => error.Message,
     };
+
+    /// <summary>The peer sent more than <see cref="MaxRecordsWithoutApplicationData"/> records in a row that carry nothing.</summary>
+    private sealed class RecordFloodException() : IOException(
+        $"The peer sent more than {MaxRecordsWithoutApplicationData} TLS records in a row without application data " +
+        "(empty records, warning alerts, KeyUpdates or session tickets); the connection was failed to bound the work a peer can cause.");
 }

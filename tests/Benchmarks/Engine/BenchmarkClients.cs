@@ -12,29 +12,26 @@ namespace TlsShutdown.Benchmarks.Engine;
 /// The three TLS clients the engine benchmarks compare, each connected over loopback TCP to the same
 /// <see cref="Peers.PeerKind.Sink"/> peer: TlsEngineStream, SslStream, and BouncyCastle's blocking
 /// <see cref="TlsClientProtocol"/>. None of them checks the peer's certificate beyond accepting it (the benchmark's
-/// own peer), none resumes a session.
+/// own peer), none resumes a session unless asked (<c>allowResume</c>, for the resumption benchmark).
 /// </summary>
 internal static class BenchmarkClients
 {
     private static readonly BcTlsCrypto SharedCrypto = new(new SecureRandom());
 
-    public static Task<TlsEngineStream> ConnectEngineAsync(int port, SslProtocols protocol, bool readGreeting) =>
+    public static Task<TlsEngineStream> ConnectEngineAsync(int port, SslProtocols protocol, bool readGreeting, bool allowResume = false) =>
         ConnectAsync(port, transport => new TlsEngineStream(transport), static (tls, options) => tls.AuthenticateAsClientAsync(options),
-            Options(protocol), readGreeting);
+            Options(protocol, allowResume), readGreeting);
 
-    public static Task<SslStream> ConnectSslStreamAsync(int port, SslProtocols protocol, bool readGreeting)
-    {
-        SslClientAuthenticationOptions options = Options(protocol);
-        options.AllowTlsResume = false;
-        return ConnectAsync(port, transport => new SslStream(transport), static (tls, options) => tls.AuthenticateAsClientAsync(options),
-            options, readGreeting);
-    }
+    public static Task<SslStream> ConnectSslStreamAsync(int port, SslProtocols protocol, bool readGreeting, bool allowResume = false) =>
+        ConnectAsync(port, transport => new SslStream(transport), static (tls, options) => tls.AuthenticateAsClientAsync(options),
+            Options(protocol, allowResume), readGreeting);
 
-    private static SslClientAuthenticationOptions Options(SslProtocols protocol) => new()
+    private static SslClientAuthenticationOptions Options(SslProtocols protocol, bool allowResume) => new()
     {
         TargetHost = "localhost",
         EnabledSslProtocols = protocol,
         RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+        AllowTlsResume = allowResume,
     };
 
     /// <summary>Connects, authenticates, reads the greeting if asked; disposes the stream when any of it fails.</summary>

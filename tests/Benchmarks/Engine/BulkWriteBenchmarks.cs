@@ -3,14 +3,16 @@ using System.Security.Authentication;
 using BenchmarkDotNet.Attributes;
 using Org.BouncyCastle.Tls;
 using TlsShutdown.Benchmarks.Peers;
+using TlsShutdown.Engine;
 
 namespace TlsShutdown.Benchmarks.Engine;
 
 /// <summary>
 /// Bulk throughput of the client side, TLS 1.3 with TLS_AES_128_GCM_SHA256 (pinned by the server), loopback TCP:
 /// 64 KiB writes to an SslStream server in a child process that reads and discards. Only the client differs:
-/// TlsEngineStream, SslStream, BouncyCastle's blocking <c>TlsClientProtocol.Stream</c>. One operation is one
-/// 64 KiB write (each invocation makes <see cref="WritesPerInvocation"/> of them), so Mean and Allocated are per write.
+/// TlsEngineStream (its default crypto: records on .NET's AES-GCM; and BouncyCastle's own crypto, the fallback),
+/// SslStream, BouncyCastle's blocking <c>TlsClientProtocol.Stream</c>. One operation is one 64 KiB write (each
+/// invocation makes <see cref="WritesPerInvocation"/> of them), so Mean and Allocated are per write.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(EngineBenchmarkConfig))]
@@ -22,6 +24,7 @@ public class BulkWriteBenchmarks
     private readonly byte[] _payload = new byte[WriteSize];
     private PeerProcess? _peer;
     private TlsEngineStream? _engine;
+    private TlsEngineStream? _engineBouncyCastleCrypto;
     private SslStream? _sslStream;
     private TlsClientProtocol? _bouncyCastle;
 
@@ -31,6 +34,11 @@ public class BulkWriteBenchmarks
         Random.Shared.NextBytes(_payload);
         _peer = PeerProcess.Start(PeerKind.Sink, EngineBenchmarks.PeerCpu);
         _engine = BenchmarkClients.ConnectEngineAsync(_peer.Port, SslProtocols.Tls13, readGreeting: true).GetAwaiter().GetResult();
+        using (EngineCrypto.Use(EngineCrypto.BouncyCastle))
+        {
+            _engineBouncyCastleCrypto = BenchmarkClients.ConnectEngineAsync(_peer.Port, SslProtocols.Tls13, readGreeting: true).GetAwaiter().GetResult();
+        }
+
         _sslStream = BenchmarkClients.ConnectSslStreamAsync(_peer.Port, SslProtocols.Tls13, readGreeting: true).GetAwaiter().GetResult();
         _bouncyCastle = BenchmarkClients.ConnectBouncyCastle(_peer.Port, SslProtocols.Tls13, readGreeting: true, out int bcSuite);
 
@@ -45,6 +53,7 @@ public class BulkWriteBenchmarks
     public void Disconnect()
     {
         _engine?.Dispose();
+        _engineBouncyCastleCrypto?.Dispose();
         _sslStream?.Dispose();
         _bouncyCastle?.Close();
         _peer?.Dispose();
@@ -68,6 +77,16 @@ public class BulkWriteBenchmarks
         for (int i = 0; i < WritesPerInvocation; i++)
         {
             _engine!.Write(_payload, 0, WriteSize);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = WritesPerInvocation, Description = "TlsEngineStream.Write, BC crypto")]
+    [BytesPerOperation(WriteSize)]
+    public void EngineSyncBouncyCastleCrypto()
+    {
+        for (int i = 0; i < WritesPerInvocation; i++)
+        {
+            _engineBouncyCastleCrypto!.Write(_payload, 0, WriteSize);
         }
     }
 

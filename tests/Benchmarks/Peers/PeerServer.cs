@@ -20,6 +20,9 @@ internal enum PeerKind
     /// no session resumption: every handshake is a full one, every client encrypts with the same cipher.
     /// </summary>
     Sink,
+
+    /// <summary>A <see cref="Sink"/> that lets clients resume their sessions, with the default cipher suites.</summary>
+    ResumingSink,
 }
 
 /// <summary>
@@ -29,6 +32,9 @@ internal enum PeerKind
 internal static class PeerServer
 {
     public static readonly byte[] Greeting = [42];
+
+    private static readonly Lazy<SslStreamCertificateContext> ResumingContext =
+        new(() => SslStreamCertificateContext.Create(BenchmarkCertificate.Server, additionalCertificates: null));
 
     public static async Task RunAsync(PeerKind kind)
     {
@@ -47,7 +53,7 @@ internal static class PeerServer
 
     private static async Task ServeAsync(Socket socket, PeerKind kind, List<SslStream> held)
     {
-        if (kind == PeerKind.Sink)
+        if (kind is PeerKind.Sink or PeerKind.ResumingSink)
         {
             // Each flight of the handshake leaves at once (without it, Nagle holds TLS 1.2's last flight back for an ACK).
             socket.NoDelay = true;
@@ -72,6 +78,13 @@ internal static class PeerServer
                         TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
                     ]);
                 }
+            }
+            else if (kind == PeerKind.ResumingSink)
+            {
+                // On Linux SslStream resumes server sessions only under a certificate context, and not at all with a
+                // CipherSuitesPolicy: the cipher suites are the defaults here.
+                options.ServerCertificate = null;
+                options.ServerCertificateContext = ResumingContext.Value;
             }
 
             await tls.AuthenticateAsServerAsync(options);

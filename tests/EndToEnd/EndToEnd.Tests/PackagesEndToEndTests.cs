@@ -5,7 +5,8 @@ using Xunit.Abstractions;
 
 namespace TlsShutdown.EndToEnd.Tests;
 
-/// <summary>The user's path with the packed packages, as tests/EndToEnd/run.sh performs it.</summary>
+/// <summary>The user's path with the packed packages, as tests/EndToEnd/run.sh performs it: in a clone under a
+/// folder named src, from the solution build to the warnings in an editor's language server.</summary>
 public sealed class PackagesEndToEndTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(12);

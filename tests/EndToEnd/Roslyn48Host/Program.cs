@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.Loader;
-using System.Text.Json;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -99,7 +98,10 @@ foreach (Diagnostic bad in found48.Where(d => d.Id is "AD0001" or "CS8032" or "C
 }
 
 SortedSet<string> host = [.. found48.Where(d => d.Id.StartsWith("TLS", StringComparison.Ordinal)).Select(Key)];
-SortedSet<string> sdk = Sarif.Read(options.Sarif, failures);
+List<SarifResult> sdkResults = SarifLog.Read(options.Sarif);
+failures.AddRange(sdkResults.Where(r => r.RuleId is "AD0001" or "CS8032" or "CS9057").Select(r => $"SDK build reported {r.RuleId}: {r.Message}"));
+SortedSet<string> sdk = [.. sdkResults.Where(r => !r.Suppressed && r.RuleId.StartsWith("TLS", StringComparison.Ordinal))
+    .Select(r => $"{r.RuleId} {Path.GetFileName(r.FilePath)}({r.StartLine},{r.StartColumn})")];
 
 Console.WriteLine($"SDK build ({options.Sarif}): {sdk.Count} TLS diagnostic(s)");
 Console.WriteLine($"Roslyn 4.8 host: {host.Count} TLS diagnostic(s)");
@@ -157,47 +159,6 @@ internal sealed record HostOptions(string CompileItems, string References, strin
         }
 
         return new HostOptions(compile, references, sarif, analyzers, expect);
-    }
-}
-
-/// <summary>Reads the TLS results of a SARIF 2.1 log written by the compiler (-p:ErrorLog=file,version=2.1).</summary>
-internal static class Sarif
-{
-    public static SortedSet<string> Read(string path, List<string> failures)
-    {
-        var keys = new SortedSet<string>();
-        using JsonDocument log = JsonDocument.Parse(File.ReadAllText(path));
-        foreach (JsonElement run in log.RootElement.GetProperty("runs").EnumerateArray())
-        {
-            if (!run.TryGetProperty("results", out JsonElement results))
-            {
-                continue;
-            }
-
-            foreach (JsonElement result in results.EnumerateArray())
-            {
-                string id = result.GetProperty("ruleId").GetString()!;
-                if (id is "AD0001" or "CS8032" or "CS9057")
-                {
-                    failures.Add($"SDK build reported {id}: {result.GetProperty("message").GetProperty("text").GetString()}");
-                }
-
-                // Suppressed in source (#pragma, [SuppressMessage]): logged with "suppressions", not reported.
-                bool suppressed = result.TryGetProperty("suppressions", out JsonElement suppressions) && suppressions.GetArrayLength() > 0;
-                if (suppressed || !id.StartsWith("TLS", StringComparison.Ordinal)
-                    || !result.TryGetProperty("locations", out JsonElement locations) || locations.GetArrayLength() == 0)
-                {
-                    continue;
-                }
-
-                JsonElement physical = locations[0].GetProperty("physicalLocation");
-                string uri = physical.GetProperty("artifactLocation").GetProperty("uri").GetString()!;
-                JsonElement region = physical.GetProperty("region");
-                keys.Add($"{id} {Path.GetFileName(new Uri(uri).LocalPath)}({region.GetProperty("startLine").GetInt32()},{region.GetProperty("startColumn").GetInt32()})");
-            }
-        }
-
-        return keys;
     }
 }
 

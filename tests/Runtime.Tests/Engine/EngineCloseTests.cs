@@ -233,21 +233,39 @@ public sealed class EngineCloseTests
         await ZooAssert.TransportClosedAsync(connection.ClientSocket, connection.Peer);
     }
 
-    [Theory]
-    [MemberData(nameof(ZooData.Protocols), MemberType = typeof(ZooData))]
-    public async Task PeerClosedFirst_AndTheApplicationReadItsEnd_IsClean_AndWritesAreRefused(SslProtocols protocol)
+    [Fact]
+    public async Task Tls12_PeerClosedFirst_TheEngineAnswersAtOnce_WritesAreRefused_CloseIsClean()
     {
-        await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.ClosesFirst, protocol);
+        await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.ClosesFirst, SslProtocols.Tls12);
         Assert.Equal(0, await connection.Tls.ReadAsync(new byte[100]).AsTask().WaitAsync(LongWait));
         Assert.True(connection.Tls.CloseNotifyReceived);
 
-        // The engine answered the peer's close_notify with ours: nothing more may be written.
+        // RFC 5246 §7.2.1: the engine answered the peer's close_notify with ours: nothing more may be written.
         Assert.True(await connection.Peer.CloseNotifyReceived.WaitAsync(LongWait));
+        Assert.True(connection.Tls.CloseNotifySent);
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await connection.Tls.WriteAsync(new byte[1]));
 
         TlsCloseResult result = await GracefulTlsClose.CloseAsync(connection.Tls, Patient);
 
         AssertClean(result, discarded: 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(ZooData.Sync), MemberType = typeof(ZooData))]
+    public async Task Tls13_PeerClosedFirst_OurDirectionStaysOpen_UntilTheCloseIsClean(bool blocking)
+    {
+        await using var connection = await EngineZooConnection.OpenAsync(PeerBehavior.ClosesFirst, SslProtocols.Tls13);
+        Assert.Equal(0, await connection.Tls.ReadAsync(new byte[100]).AsTask().WaitAsync(LongWait));
+        Assert.True(connection.Tls.CloseNotifyReceived);
+
+        // RFC 8446 §6.1: the peer's close_notify ended its direction only. Ours is open until the application closes it.
+        Assert.False(connection.Tls.CloseNotifySent);
+        await connection.Tls.WriteAsync(new byte[1000]).AsTask().WaitAsync(LongWait);
+        TlsCloseResult result = await CloseAsync(connection, Patient, blocking);
+
+        AssertClean(result, discarded: 0);
+        Assert.True(await connection.Peer.CloseNotifyReceived.WaitAsync(LongWait));
+        Assert.Equal(1000, connection.Peer.ApplicationBytesReceived);
     }
 
     [Theory]

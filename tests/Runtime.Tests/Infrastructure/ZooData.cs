@@ -5,6 +5,9 @@ namespace TlsShutdown.Tests.Infrastructure;
 /// <summary>Theory data shared by the zoo tests, whatever the client stream under test.</summary>
 public static class ZooData
 {
+    /// <summary>Asynchronous (false) and blocking (true).</summary>
+    public static TheoryData<bool> Sync => new(false, true);
+
     /// <summary>TLS 1.2 and TLS 1.3.</summary>
     public static TheoryData<SslProtocols> Protocols => new(TestTls.Protocols);
 
