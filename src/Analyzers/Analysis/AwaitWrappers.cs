@@ -15,13 +15,13 @@ namespace TlsShutdown.Analyzers.Analysis;
 internal sealed class AwaitWrappers
 {
     private readonly TlsTypes _types;
-    private readonly Compilation _compilation;
+    private readonly SourceBodies _bodies;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _known = new(SymbolEqualityComparer.Default);
 
-    public AwaitWrappers(TlsTypes types, Compilation compilation)
+    public AwaitWrappers(TlsTypes types, SourceBodies bodies)
     {
         _types = types;
-        _compilation = compilation;
+        _bodies = bodies;
     }
 
     /// <summary>Whether <paramref name="call"/> takes the task as its <c>this</c> argument and only configures awaiting.</summary>
@@ -29,22 +29,22 @@ internal sealed class AwaitWrappers
     {
         var method = call.TargetMethod;
         if (!method.IsExtensionMethod || argument.Parameter?.Ordinal != 0) return false;
-        return _known.GetOrAdd(method.OriginalDefinition, m => Guard.Run(() => Decide(m, _compilation), false));
+        return _known.GetOrAdd(method.OriginalDefinition, m => Guard.Run(() => Decide(m), false));
     }
 
-    private bool Decide(IMethodSymbol method, Compilation compilation)
+    private bool Decide(IMethodSymbol method)
     {
         if (method.Parameters.Length == 0 || !IsTaskLike(method.Parameters[0].Type)) return false;
         if (method.Parameters.Skip(1).Any(p => p.Type.SpecialType != SpecialType.System_Boolean)) return false;
         var returned = method.ReturnType;
         if (IsTaskLike(returned) || !HasGetAwaiter(returned)) return false;
-        if (!ForwardsOnly(method, compilation)) return false;
+        if (!ForwardsOnly(method)) return false;
 
         // An awaitable of the project's own: its GetAwaiter must forward too.
         if (returned.Locations.Any(l => l.IsInSource))
         {
             var getAwaiter = returned.GetMembers("GetAwaiter").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.Length == 0);
-            return getAwaiter is not null && ForwardsOnly(getAwaiter, compilation);
+            return getAwaiter is not null && ForwardsOnly(getAwaiter);
         }
 
         return returned.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices" && returned.Name.StartsWith("Configured", System.StringComparison.Ordinal);
@@ -57,19 +57,7 @@ internal sealed class AwaitWrappers
         type.GetMembers("GetAwaiter").OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 0 && !m.IsStatic);
 
     /// <summary>The method's body (in this compilation) does nothing but pass values on, configure awaiting and build the awaitable.</summary>
-    private static bool ForwardsOnly(IMethodSymbol method, Compilation compilation)
-    {
-        var reference = method.DeclaringSyntaxReferences.FirstOrDefault();
-        if (reference is null) return false;
-        var syntax = reference.GetSyntax();
-        if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree)) return false;
-#pragma warning disable RS1030 // Only for the few extension methods a TLS task is passed to, once each per compilation (cached).
-        var model = compilation.GetSemanticModel(syntax.SyntaxTree);
-#pragma warning restore RS1030
-        var body = model.GetOperation(syntax);
-        if (body is null) return false;
-        return body.DescendantsAndSelf().All(IsForwarding);
-    }
+    private bool ForwardsOnly(IMethodSymbol method) => _bodies.HasBody(method) && _bodies.Of(method).All(IsForwarding);
 
     private static bool IsForwarding(IOperation operation) => operation switch
     {

@@ -66,12 +66,6 @@ internal sealed class BlockCollector
         method.MethodKind == MethodKind.Ordinary && method.DeclaredAccessibility == Accessibility.Private
         && SymbolEqualityComparer.Default.Equals(method.ContainingType, _type);
 
-    private bool ReturnsStream(ITypeSymbol? type) =>
-        type is INamedTypeSymbol named
-        && (TlsTypes.DerivesFrom(named, _types.Stream)
-            || (named.IsGenericType && named.TypeArguments.Length == 1 && _types.IsTask(named) && TlsTypes.DerivesFrom(named.TypeArguments[0], _types.Stream))
-            || (named.Name == "ValueTask" && named.TypeArguments.Length == 1 && TlsTypes.DerivesFrom(named.TypeArguments[0], _types.Stream)));
-
     private CollectedBlock? Collect(OperationBlockAnalysisContext context, IOperation block)
     {
         bool touchesTls = false;
@@ -113,7 +107,7 @@ internal sealed class BlockCollector
                 (helperReferences ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(reference.Method);
             }
             if (!reachesOtherObjects && op is IMemberReferenceOperation { Instance: not (null or IInstanceReferenceOperation) } other
-                && _types.IsInteresting(other.Type) && Members.OfOther(other) is { } otherMember
+                && Members.OfOther(other) is { } otherMember && _types.IsInteresting(other.Type)
                 && _shared.Summaries!.FactsOf(otherMember.ContainingType).Roles.ContainsKey(otherMember))
             {
                 // Another object's member known to hold a TLS stream or the transport beside it (peer.Socket).
@@ -125,7 +119,7 @@ internal sealed class BlockCollector
             {
                 (links ??= new List<(ISymbol, ISymbol)>()).Add((upper, lower));
             }
-            if (!callsStreamHelper && op is IInvocationOperation call && ReturnsStream(call.Type) && call.TargetMethod.DeclaringSyntaxReferences.Length > 0)
+            if (!callsStreamHelper && op is IInvocationOperation call && _shared.ReturnsStream(call.Type) && call.TargetMethod.DeclaringSyntaxReferences.Length > 0)
             {
                 // A helper of this compilation returning a Stream (or a task of one) may return a TLS stream.
                 callsStreamHelper = true;

@@ -9,7 +9,7 @@ namespace TlsShutdown.Analyzers.Analysis;
 /// <summary>
 /// What a conditional branch says about the connections on the path that takes it. On the branch where a
 /// tracked value is null there is nothing to close. On the branch where a handshake failed or timed out
-/// (<c>!ssl.IsAuthenticated</c>, <c>auth.IsFaulted</c>, <c>await Task.WhenAny(auth, delay) != auth</c>,
+/// (<c>!ssl.IsAuthenticated</c>, <c>auth.IsFaulted</c>, <c>!auth.IsCompleted</c>, <c>await Task.WhenAny(auth, delay) != auth</c>,
 /// <c>!auth.Wait(timeout)</c>) the path is error handling: a close there is not a close of a live connection.
 /// </summary>
 internal static class BranchFacts
@@ -89,7 +89,8 @@ internal static class BranchFacts
                 return false;
             case IPropertyReferenceOperation { Property.Name: "IsFaulted" or "IsCanceled" } task when model.Types.IsTask(task.Instance?.Type):
                 return true;
-            case IPropertyReferenceOperation { Property.Name: "IsCompletedSuccessfully" } task when model.Types.IsTask(task.Instance?.Type):
+            case IPropertyReferenceOperation { Property.Name: "IsCompletedSuccessfully" or "IsCompleted" } task when model.Types.IsTask(task.Instance?.Type):
+                // Not completed (after racing it against a delay): timed out.
                 return false;
             case IInvocationOperation { TargetMethod.Name: "Wait", Arguments.Length: > 0 } wait
                 when wait.Type?.SpecialType == SpecialType.System_Boolean && model.Types.IsTask(wait.Instance?.Type):
@@ -102,6 +103,7 @@ internal static class BranchFacts
                 }
 
                 // The winner of Task.WhenAny compared with one of the tasks it raced.
+                if (!model.Types.IsTask(OperationWalker.Unwrap(binary.LeftOperand).Type) || !model.Types.IsTask(OperationWalker.Unwrap(binary.RightOperand).Type)) return null;
                 IOperation? other = IsWhenAnyResult(binary.LeftOperand, model) ? binary.RightOperand
                     : IsWhenAnyResult(binary.RightOperand, model) ? binary.LeftOperand
                     : null;

@@ -280,6 +280,14 @@ internal sealed class ConnectionFlow
             return;
         }
 
+        // _tcp = new TcpClient(), _socket = accepted: a new transport in the member; no TLS runs over it until this
+        // method sets one up, so closes after this point (a connect timeout, a retry) are not TLS closes.
+        if (Members.IsMember(_model.TargetKeyOf(assignment.Target)) && Track(assignment.Target) is { Role: Role.Transport } transport
+            && OperationWalker.Unwrap(assignment.Value).ConstantValue is not { HasValue: true, Value: null })
+        {
+            state.Reset(transport.Connection);
+        }
+
         // peer = next: another object, another connection (foreach over connections, say).
         if (_model.TryGetObjectConnection(_model.TargetKeyOf(assignment.Target), out var objectConnection) && objectConnection < _count)
         {

@@ -387,11 +387,27 @@ internal sealed class ConnectionModel
             return;
         }
 
-        if (_types.IsOwningWrapper(creation.Type) && !_owners.ContainsKey(creation) && creation.Arguments.Length > 0
-            && !LeavesOpen(creation) && Resolve(creation.Arguments[0].Value) is { Role: not Role.Transport } wrapped)
+        if (_types.IsOwningWrapper(creation.Type) && !_owners.ContainsKey(creation)
+            && creation.Arguments.FirstOrDefault(a => TlsTypes.DerivesFrom(a.Parameter?.Type, _types.Stream)) is { } wrappedArgument
+            && !LeavesOpen(creation) && Resolve(wrappedArgument.Value) is { Role: not Role.Transport } wrapped)
         {
             _owners[creation] = wrapped.Connection;
             _changed = true;
+            return;
+        }
+
+        // A wrapper of this compilation whose constructor keeps the stream and whose Dispose/Close disposes it.
+        if (!_owners.ContainsKey(creation) && creation.Constructor is { } constructor && !_types.IsTransport(creation.Type))
+        {
+            foreach (var argument in creation.Arguments)
+            {
+                if (Resolve(argument.Value) is { Role: not Role.Transport } owned && Summaries.OwnsParameter(constructor, argument.Parameter))
+                {
+                    _owners[creation] = owned.Connection;
+                    _changed = true;
+                    return;
+                }
+            }
         }
     }
 
@@ -401,7 +417,7 @@ internal sealed class ConnectionModel
         // The await's own value is the TLS stream; the call under an await returns a task of it.
         if (op is IInvocationOperation && OperationWalker.ParentSkippingConversions(op, out _) is IAwaitOperation) return TlsKind.None;
         var kind = _types.KindOf(op.Type);
-        if (kind != TlsKind.None || !TlsTypes.DerivesFrom(op.Type, _types.Stream)) return kind;
+        if (kind != TlsKind.None || !_types.IsInteresting(op.Type) || !TlsTypes.DerivesFrom(op.Type, _types.Stream)) return kind;
 
         // Declared Stream (or Task<Stream>), but the compilation's own helper returns a TLS stream in it.
         var call = op is IAwaitOperation awaited ? OperationWalker.Unwrap(awaited.Operation) : op;
@@ -611,15 +627,6 @@ internal sealed class ConnectionModel
             }
         }
 
-        // A method that puts a new transport into a member (_tcp = new TcpClient(), _socket = accepted) connects:
-        // no TLS runs over that transport before this method sets one up, so its closes before are not TLS closes.
-        foreach (var pair in _bindings)
-        {
-            if (pair.Value.Role == Role.Transport && Members.IsMember(pair.Key) && _replaced.Contains(pair.Key))
-            {
-                GetConnection(pair.Value.Connection).EstablishedHere = true;
-            }
-        }
 
         foreach (var connection in Connections)
         {

@@ -105,6 +105,87 @@ internal sealed class MethodSummaries
         }
     }
 
+    private readonly ConcurrentDictionary<IMethodSymbol, bool[]> _owningConstructors = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// Whether a constructor of this compilation keeps a stream parameter in a member that its type's
+    /// Dispose/DisposeAsync/Close disposes (<c>class BufferedConn : Stream</c> over the TLS stream): the new
+    /// object owns the stream, and closing it closes the stream.
+    /// </summary>
+    public bool OwnsParameter(IMethodSymbol constructor, IParameterSymbol? parameter)
+    {
+        if (parameter is null || constructor.MethodKind != MethodKind.Constructor || !_types.CanHoldTls(parameter.Type)
+            || !SymbolEqualityComparer.Default.Equals(constructor.ContainingAssembly, _compilation.Assembly) || constructor.DeclaringSyntaxReferences.Length == 0)
+        {
+            return false;
+        }
+
+        var owned = _owningConstructors.GetOrAdd(constructor.OriginalDefinition, c => Guard.Run(() => ComputeOwned(c), Array.Empty<bool>()));
+        return parameter.Ordinal < owned.Length && owned[parameter.Ordinal];
+    }
+
+    private bool[] ComputeOwned(IMethodSymbol constructor)
+    {
+        var owned = new bool[constructor.Parameters.Length];
+        var stored = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+        foreach (var op in OperationsOf(constructor))
+        {
+            if (op is ISimpleAssignmentOperation assignment && Members.OfThis(OperationWalker.Unwrap(assignment.Target)) is { } member
+                && OperationWalker.Unwrap(assignment.Value) is IParameterReferenceOperation parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, constructor))
+            {
+                stored[member] = parameter.Parameter.Ordinal;
+            }
+        }
+
+        if (stored.Count == 0) return owned;
+        foreach (var member in constructor.ContainingType.GetMembers())
+        {
+            if (member is not IMethodSymbol { Name: "Dispose" or "DisposeAsync" or "Close" } disposer) continue;
+            foreach (var op in OperationsOf(disposer))
+            {
+                if (op is IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync" or "Close", Instance: { } instance }
+                    && MemberOf(instance) is { } closed && stored.TryGetValue(closed, out var ordinal))
+                {
+                    owned[ordinal] = true;
+                }
+            }
+        }
+
+        return owned;
+    }
+
+    /// <summary>The member of this instance a receiver names, through <c>?.</c> and casts.</summary>
+    private static ISymbol? MemberOf(IOperation value)
+    {
+        value = OperationWalker.Unwrap(value);
+        if (value is IConditionalAccessInstanceOperation)
+        {
+            for (var parent = value.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IConditionalAccessOperation access)
+                {
+                    value = OperationWalker.Unwrap(access.Operation);
+                    break;
+                }
+            }
+        }
+
+        return Members.OfThis(value);
+    }
+
+    private List<IOperation> OperationsOf(IMethodSymbol method)
+    {
+        var operations = new List<IOperation>();
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax();
+            if (ModelOf(syntax.SyntaxTree).GetOperation(syntax) is { } body) OperationWalker.PostOrder(body, operations.Add);
+        }
+
+        return operations;
+    }
+
     /// <summary>
     /// A helper's body is in another member (often another file): its operations need that tree's model.
     /// Only members a tracked stream reaches get here, each once per compilation.
@@ -227,8 +308,8 @@ internal sealed class MethodSummaries
         {
             switch (op)
             {
-                case IInvocationOperation invocation when !OnErrorPathOrDeferred(invocation):
-                    Apply(method, invocation, effects, aliases, ref shutsDownThis);
+                case IInvocationOperation invocation:
+                    Apply(method, invocation, effects, aliases, ref shutsDownThis, closeCounts: !OnErrorPathOrDeferred(invocation));
                     break;
                 case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern
                     when Target(pattern.Value, aliases) is IParameterSymbol tested:
@@ -274,7 +355,7 @@ internal sealed class MethodSummaries
         return TlsKind.None;
     }
 
-    private void Apply(IMethodSymbol owner, IInvocationOperation invocation, ParameterEffect[] effects, Dictionary<ILocalSymbol, IParameterSymbol> aliases, ref bool shutsDownThis)
+    private void Apply(IMethodSymbol owner, IInvocationOperation invocation, ParameterEffect[] effects, Dictionary<ILocalSymbol, IParameterSymbol> aliases, ref bool shutsDownThis, bool closeCounts)
     {
         var method = invocation.TargetMethod;
         if (TlsTypes.Is(method.ContainingType, _types.GracefulTlsClose))
@@ -292,7 +373,7 @@ internal sealed class MethodSummaries
         {
             Mark(owner, receiver, ParameterEffect.ClosesGracefully, effects, aliases, ref shutsDownThis);
         }
-        else if (method.Name is "Dispose" or "DisposeAsync" or "Close" && receiver is not null && invocation.Arguments.Length == 0)
+        else if (method.Name is "Dispose" or "DisposeAsync" or "Close" && receiver is not null && invocation.Arguments.Length == 0 && closeCounts)
         {
             Mark(owner, receiver, ParameterEffect.Closes, effects, aliases, ref shutsDownThis);
         }
@@ -309,14 +390,15 @@ internal sealed class MethodSummaries
         foreach (var argument in invocation.Arguments)
         {
             var effect = callee.EffectOn(argument.Parameter);
-            if (effect != ParameterEffect.None) Mark(owner, argument.Value, effect, effects, aliases, ref shutsDownThis);
+            if (effect != ParameterEffect.None && (effect != ParameterEffect.Closes || closeCounts)) Mark(owner, argument.Value, effect, effects, aliases, ref shutsDownThis);
         }
     }
 
     /// <summary>
-    /// A call in a catch block, or in a lambda or local function (a timeout or cancellation callback), is not what
+    /// A close in a catch block, or in a lambda or local function (a timeout or cancellation callback), is not what
     /// the helper does to its parameter on its normal path: <c>try { … } catch { stream.Dispose(); throw; }</c> and
-    /// <c>new Timer(_ => stream.Close(), …)</c> keep the stream when all goes well (corpus F7).
+    /// <c>new Timer(_ => stream.Close(), …)</c> keep the stream when all goes well (corpus F7). A shutdown there still
+    /// counts (<c>Task.Run(() => base.ShutdownAsync()).Wait()</c> in a Close override is its graceful close).
     /// </summary>
     private static bool OnErrorPathOrDeferred(IOperation operation)
     {

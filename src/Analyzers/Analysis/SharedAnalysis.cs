@@ -39,6 +39,17 @@ internal sealed class SharedAnalysis
 
     public TlsTypes? Types { get; }
 
+    private readonly ConcurrentDictionary<ITypeSymbol, bool> _returnsStream = new(SymbolEqualityComparer.Default);
+
+    /// <summary>A Stream (not TLS-typed), or a task of one: what a helper that may return a TLS stream returns. Cached: asked for every call.</summary>
+    public bool ReturnsStream(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named && _returnsStream.GetOrAdd(named, t =>
+        {
+            var n = (INamedTypeSymbol)t;
+            return TlsTypes.DerivesFrom(n, Types!.Stream)
+                || (n.IsGenericType && n.TypeArguments.Length == 1 && (Types.IsTask(n) || n.Name == "ValueTask") && TlsTypes.DerivesFrom(n.TypeArguments[0], Types.Stream));
+        });
+
     public MethodSummaries? Summaries { get; }
 
     /// <summary>The shared state of a compilation; the options are read by the first rule analyzer that asks.</summary>

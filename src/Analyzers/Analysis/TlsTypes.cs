@@ -31,7 +31,9 @@ internal sealed class TlsTypes
         TextWriter = KnownType.Any(compilation, "System.IO.TextWriter");
         BinaryReader = KnownType.Any(compilation, "System.IO.BinaryReader");
         BinaryWriter = KnownType.Any(compilation, "System.IO.BinaryWriter");
-        AwaitWrappers = new AwaitWrappers(this, compilation);
+        var bodies = new SourceBodies(compilation);
+        AwaitWrappers = new AwaitWrappers(this, bodies);
+        OwningStreams = new OwningStreamTypes(this, bodies);
     }
 
     // The TLS stream types, each with every definition the compilation sees (see KnownType).
@@ -55,6 +57,9 @@ internal sealed class TlsTypes
 
     /// <summary>The compilation's own extension methods that only configure awaiting a task.</summary>
     public AwaitWrappers AwaitWrappers { get; }
+
+    /// <summary>The compilation's own Stream subclasses that own the stream they wrap.</summary>
+    public OwningStreamTypes OwningStreams { get; }
 
     /// <summary>Returns null when the compilation can hold no TLS stream: the analyzers then register nothing.</summary>
     public static TlsTypes? TryCreate(Compilation compilation)
@@ -99,15 +104,19 @@ internal sealed class TlsTypes
     public bool IsTransport(ITypeSymbol? type) =>
         DerivesFrom(type, Socket) || DerivesFrom(type, TcpClient) || DerivesFrom(type, NetworkStream);
 
-    /// <summary>Wrappers that close the stream they are given unless told to leave it open.</summary>
+    /// <summary>Wrappers that close the stream they are given unless told to leave it open (the framework's, and the compilation's own Stream subclasses that do).</summary>
     public bool IsOwningWrapper(ITypeSymbol? type) =>
         DerivesFrom(type, TextReader) || DerivesFrom(type, TextWriter) || DerivesFrom(type, BinaryReader) || DerivesFrom(type, BinaryWriter)
-        || (type?.Name is "BufferedStream" or "GZipStream" or "DeflateStream" or "BrotliStream" && DerivesFrom(type, Stream));
+        || (type?.Name is "BufferedStream" or "GZipStream" or "DeflateStream" or "BrotliStream" && DerivesFrom(type, Stream))
+        || OwningStreams.Owns(type);
 
     /// <summary>Whether a field of this type deserves a look for class-level facts.</summary>
     public bool IsInteresting(ITypeSymbol? type) =>
         type is { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface }
-        && (IsTls(type) || IsTransport(type) || DerivesFrom(type, Stream) || IsOwningWrapper(type));
+        && _interesting.GetOrAdd(type, t => IsTls(t) || IsTransport(t) || DerivesFrom(t, Stream) || IsOwningWrapper(t));
+
+    // Asked for every member reference of every method (the cheap gate): worth a cache.
+    private readonly ConcurrentDictionary<ITypeSymbol, bool> _interesting = new(SymbolEqualityComparer.Default);
 
     /// <summary>The declared type of a tracked symbol (local, parameter, field or property).</summary>
     public static ITypeSymbol? TypeOf(ISymbol? symbol) => symbol switch

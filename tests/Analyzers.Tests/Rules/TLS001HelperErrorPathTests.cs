@@ -71,4 +71,28 @@ public class TLS001HelperErrorPathTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_shutdown_run_in_a_lambda_of_a_close_override_still_makes_the_subclass_close_gracefully() => CSharpVerifier.VerifyAsync("""
+        class ClosingSslStream : SslStream
+        {
+            public ClosingSslStream(Stream inner) : base(inner) { }
+
+            public override void Close()
+            {
+                Task.Run(async () => await {|TLS003:base.ShutdownAsync()|}).Wait();
+                base.Close();
+            }
+        }
+
+        class C
+        {
+            async Task RunAsync(TcpClient tcp, SslClientAuthenticationOptions options, CancellationToken ct)
+            {
+                var ssl = new ClosingSslStream(tcp.GetStream());
+                await ssl.AuthenticateAsClientAsync(options, ct);
+                ssl.Dispose();
+            }
+        }
+        """);
 }

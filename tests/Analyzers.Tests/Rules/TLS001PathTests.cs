@@ -180,6 +180,31 @@ public class TLS001PathTests
         """);
 
     [Fact]
+    public Task Not_completed_after_racing_a_delay_is_a_timeout() => CSharpVerifier.VerifyAsync("""
+        using TlsShutdown;
+
+        class Dialer
+        {
+            async Task<bool> DialAsync(Socket socket, CancellationToken ct)
+            {
+                var ssl = new SslStream(new NetworkStream(socket));
+                var auth = ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "x" }, ct);
+                await Task.WhenAny(auth, Task.Delay(5000, ct));
+                if (auth.IsCompleted)
+                {
+                    await GracefulTlsClose.CloseAsync(ssl, cancellationToken: ct);
+                    return true;
+                }
+                else
+                {
+                    socket.Close(5);
+                    return false;
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_close_after_the_handshake_succeeded_is_still_reported() => CSharpVerifier.VerifyAsync("""
         class Dialer
         {

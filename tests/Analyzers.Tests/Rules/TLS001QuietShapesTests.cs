@@ -10,8 +10,6 @@ public class TLS001QuietShapesTests
 {
     [Fact]
     public Task Transport_closed_on_a_connect_timeout_before_tls_exists_is_quiet() => CSharpVerifier.VerifyAsync("""
-        using TlsShutdown;
-
         sealed class Client : IDisposable
         {
             private TcpClient? _tcp;
@@ -31,9 +29,8 @@ public class TLS001QuietShapesTests
                 await _ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, ct);
             }
 
-            public async Task ReconnectTcpAsync(string host, CancellationToken ct)
+            public async Task<bool> TryConnectTcpAsync(string host, CancellationToken ct)
             {
-                _tcp?.Dispose();
                 _tcp = new TcpClient();
                 try
                 {
@@ -41,17 +38,15 @@ public class TLS001QuietShapesTests
                 }
                 catch (SocketException)
                 {
-                    _tcp.Close();
-                    throw;
                 }
+
+                if (_tcp.Connected) return true;
+                _tcp.Close();
+                return false;
             }
 
-            public async Task QuitAsync(CancellationToken ct)
-            {
-                if (_ssl != null) await GracefulTlsClose.CloseAsync(_ssl, cancellationToken: ct);
-            }
-
-            public void Dispose() => _tcp?.Dispose();
+            // The normal end of the connection is still reported.
+            public void Dispose() => {|TLS001:_tcp?.Dispose()|};
         }
         """);
 
@@ -162,6 +157,35 @@ public class TLS001QuietShapesTests
             {
                 {|TLS001:_ssl?.Dispose()|};
                 _socket?.Close();
+            }
+        }
+        """);
+}
+
+public class TLS001TransportReassignedTests
+{
+    [Fact]
+    public Task A_close_before_the_method_puts_another_transport_in_the_field_is_reported() => CSharpVerifier.VerifyAsync("""
+        sealed class DirectoryClient
+        {
+            private TcpClient _tcp = new();
+            private TcpClient _plain = new();
+            private Stream? _in;
+            private Stream? _out;
+
+            public async Task StartTlsAsync(CancellationToken ct)
+            {
+                var ssl = new SslStream(_tcp.GetStream());
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "x" }, ct);
+                _in = ssl;
+                _out = ssl;
+            }
+
+            public void StopTls()
+            {
+                {|TLS001:_out?.Dispose()|};
+                _in?.Dispose();
+                _tcp = _plain;
             }
         }
         """);

@@ -103,4 +103,24 @@ public class TlsEngineStreamRulesTests
                 await tls.AuthenticateAsServerAsync(options, ct).ConfigureAwait(false);
         }
         """);
+
+    [Fact]
+    public Task The_runtime_handshake_helper_is_a_bounded_handshake() => CSharpVerifier.VerifyAsync("""
+        class C
+        {
+            async Task SslAsync(TcpClient tcp, SslClientAuthenticationOptions options, CancellationToken ct)
+            {
+                var ssl = new SslStream(tcp.GetStream());
+                await TlsShutdown.TlsHandshake.AuthenticateAsClientAsync(ssl, options, TimeSpan.FromSeconds(10), ct);
+                await TlsShutdown.GracefulTlsClose.CloseAsync(ssl, cancellationToken: ct);
+            }
+
+            async Task EngineAsync(Stream inner, SslServerAuthenticationOptions options)
+            {
+                var tls = new TlsShutdown.TlsEngineStream(inner);
+                await TlsShutdown.TlsHandshake.AuthenticateAsServerAsync(tls, options);
+                {|TLS001:tls.Dispose()|};
+            }
+        }
+        """);
 }
