@@ -332,6 +332,7 @@ internal sealed class ConnectionModel
 
     private void Visit(IOperation op)
     {
+        if (op is IInvocationOperation { Instance: { } receiver } handOver) VisitHandOver(handOver, receiver);
         switch (op)
         {
             case IObjectCreationOperation creation:
@@ -407,6 +408,23 @@ internal sealed class ConnectionModel
                     _changed = true;
                     return;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>_channel.SetStream(ssl)</c>: an object of this compilation whose method keeps the stream in a member its
+    /// Dispose/Close disposes now owns the TLS stream; closing it closes the stream (corpus M8).
+    /// </summary>
+    private void VisitHandOver(IInvocationOperation invocation, IOperation receiver)
+    {
+        if (invocation.TargetMethod.MethodKind != MethodKind.Ordinary || KeyOf(receiver) is not { } owner) return;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (Resolve(argument.Value) is { Role: not Role.Transport } owned && Summaries.OwnsParameter(invocation.TargetMethod, argument.Parameter))
+            {
+                Bind(owner, owned.Connection, Role.Owner);
+                return;
             }
         }
     }

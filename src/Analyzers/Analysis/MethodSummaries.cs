@@ -110,11 +110,13 @@ internal sealed class MethodSummaries
     /// <summary>
     /// Whether a constructor of this compilation keeps a stream parameter in a member that its type's
     /// Dispose/DisposeAsync/Close disposes (<c>class BufferedConn : Stream</c> over the TLS stream): the new
-    /// object owns the stream, and closing it closes the stream.
+    /// object owns the stream, and closing it closes the stream. An instance method or setter that does the same
+    /// (<c>channel.SetStream(ssl)</c>) hands the stream to the object it is called on.
     /// </summary>
     public bool OwnsParameter(IMethodSymbol constructor, IParameterSymbol? parameter)
     {
-        if (parameter is null || constructor.MethodKind != MethodKind.Constructor || !_types.CanHoldTls(parameter.Type)
+        if (parameter is null || constructor.IsStatic || constructor.MethodKind is not (MethodKind.Constructor or MethodKind.Ordinary or MethodKind.PropertySet)
+            || !_types.CanHoldTls(parameter.Type)
             || !SymbolEqualityComparer.Default.Equals(constructor.ContainingAssembly, _compilation.Assembly) || constructor.DeclaringSyntaxReferences.Length == 0)
         {
             return false;

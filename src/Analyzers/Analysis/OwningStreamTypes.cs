@@ -33,13 +33,28 @@ internal sealed class OwningStreamTypes
         return _known.GetOrAdd(named.OriginalDefinition, t => Guard.Run(() => Compute((INamedTypeSymbol)t), false));
     }
 
+    /// <summary>
+    /// A class of this compilation that is no Stream but owns one the same way (corpus M8: a line channel given the
+    /// TLS stream through <c>SetStream(ssl)</c> and disposing it in its Dispose): a member of that type may hold
+    /// the TLS stream. Only classes with a Stream-typed member of their own are looked at.
+    /// </summary>
+    public bool Holds(ITypeSymbol? type)
+    {
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class } named || !named.Locations.Any(l => l.IsInSource)) return false;
+        if (TlsTypes.DerivesFrom(named, _types.Stream) || !named.GetMembers().Any(m => _types.CanHoldTls(TlsTypes.TypeOf(m)) && m is IFieldSymbol or IPropertySymbol)) return false;
+        return _known.GetOrAdd(named.OriginalDefinition, t => Guard.Run(() => Compute((INamedTypeSymbol)t), false));
+    }
+
     private bool Compute(INamedTypeSymbol type)
     {
         var chain = new List<INamedTypeSymbol>();
         for (var current = type; current is not null && current.Locations.Any(l => l.IsInSource); current = current.BaseType) chain.Add(current);
 
         var stored = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var constructor in chain.SelectMany(t => t.InstanceConstructors))
+        // Given in the constructor, or later through a method (SetStream(Stream s)) or a property setter.
+        var receivers = chain.SelectMany(t => t.GetMembers()).OfType<IMethodSymbol>()
+            .Where(m => !m.IsStatic && m.MethodKind is MethodKind.Constructor or MethodKind.Ordinary or MethodKind.PropertySet && m.Parameters.Any(p => TlsTypes.DerivesFrom(p.Type, _types.Stream)));
+        foreach (var constructor in receivers)
         {
             foreach (var operation in _bodies.Of(constructor))
             {

@@ -113,7 +113,7 @@ internal sealed class TlsTypes
     /// <summary>Whether a field of this type deserves a look for class-level facts.</summary>
     public bool IsInteresting(ITypeSymbol? type) =>
         type is { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface }
-        && _interesting.GetOrAdd(type, t => IsTls(t) || IsTransport(t) || DerivesFrom(t, Stream) || IsOwningWrapper(t));
+        && _interesting.GetOrAdd(type, t => IsTls(t) || IsTransport(t) || DerivesFrom(t, Stream) || IsOwningWrapper(t) || OwningStreams.Holds(t));
 
     // Asked for every member reference of every method (the cheap gate): worth a cache.
     private readonly ConcurrentDictionary<ITypeSymbol, bool> _interesting = new(SymbolEqualityComparer.Default);
