@@ -96,7 +96,7 @@ internal sealed class BlockCollector
         // A plain recursive walk: this runs over every method of the compilation, so no enumerator allocations.
         void Walk(IOperation op)
         {
-            if (!touchesTls && _types.IsTls(op.Type)) touchesTls = true;
+            if (!touchesTls && (_types.IsTls(op.Type) || (op is IIsTypeOperation test && _types.IsTls(test.TypeOperand)))) touchesTls = true;
             if (op is IInvocationOperation { Instance: null or IInstanceReferenceOperation } helperCall && IsPrivateHelper(helperCall.TargetMethod))
             {
                 (helperCalls ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(helperCall.TargetMethod);

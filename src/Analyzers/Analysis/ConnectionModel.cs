@@ -166,6 +166,12 @@ internal sealed class ConnectionModel
         // A member of another object of this compilation (client.Stream, channel.Socket), known from that type's facts.
         if (key is MemberPath path && LookupForeign(path) is { } foreign) return foreign;
 
+        // wire.Inner where wire owns a TLS stream: the stream it owns (if (wire.Inner is SslStream ssl) ssl.ShutdownAsync()).
+        if (key is MemberPath inner && _types.CanHoldTls(TlsTypes.TypeOf(inner.Member)) && Lookup(inner.Instance) is { Role: Role.Owner } owner)
+        {
+            return Bind(key, owner.Connection, Role.Tls);
+        }
+
         // A value captured from the enclosing method: that method's connection, seen here like a parameter.
         if (key is ISymbol && _outer?.Lookup(key) is { } outerBinding)
         {
@@ -333,6 +339,7 @@ internal sealed class ConnectionModel
     private void Visit(IOperation op)
     {
         if (op is IInvocationOperation { Instance: { } receiver } handOver) VisitHandOver(handOver, receiver);
+        if (TestedTlsType(op) is { } tested) VisitTypeTest(tested.Value, tested.Type);
         switch (op)
         {
             case IObjectCreationOperation creation:
@@ -427,6 +434,28 @@ internal sealed class ConnectionModel
                 return;
             }
         }
+    }
+
+    /// <summary><c>x is SslStream</c>, <c>x is SslStream ssl</c>: the value tested and the TLS type tested for.</summary>
+    private (IOperation Value, ITypeSymbol Type)? TestedTlsType(IOperation op) => op switch
+    {
+        IIsTypeOperation test when _types.IsTls(test.TypeOperand) => (test.ValueOperand, test.TypeOperand),
+        IIsPatternOperation { Pattern: IDeclarationPatternOperation { MatchedType: { } matched } } pattern when _types.IsTls(matched) => (pattern.Value, matched),
+        IIsPatternOperation { Pattern: ITypePatternOperation { MatchedType: { } matched } } pattern when _types.IsTls(matched) => (pattern.Value, matched),
+        _ => null,
+    };
+
+    /// <summary>
+    /// <c>secure = channel.Inner is SslStream</c>, where channel is a Stream wrapper of this compilation that owns its
+    /// inner stream: the code itself says the wrapper may hold a TLS stream, so the wrapper (and the members it is
+    /// stored in) closes one when closed (corpus M8: a protocol engine given the wrapper after STARTTLS).
+    /// </summary>
+    private void VisitTypeTest(IOperation value, ITypeSymbol tested)
+    {
+        if (KeyOf(value) is not MemberPath { Instance: var wrapper } || _bindings.ContainsKey(wrapper)) return;
+        var wrapperType = OperationWalker.Unwrap(value) is IMemberReferenceOperation { Instance: { } instance } ? instance.Type : null;
+        if (!_types.OwningStreams.Owns(wrapperType) && !_types.OwningStreams.Holds(wrapperType)) return;
+        Bind(wrapper, NewConnection(Origin.Received, _types.KindOf(tested)).Id, Role.Owner);
     }
 
     /// <summary>Whether a call (or the await of one) returns a TLS stream, by its type.</summary>

@@ -156,4 +156,80 @@ public class TLS001WrapperHandOverTests
             public void Disconnect() => _meter.Dispose();
         }
         """);
+
+    private const string Framed = """
+        sealed class Framed : Stream
+        {
+            public Framed(Stream inner) { Inner = inner; }
+            public Stream Inner { get; private set; }
+            protected override void Dispose(bool disposing) { if (disposing) Inner.Dispose(); base.Dispose(disposing); }
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => 0;
+            public override long Position { get => 0; set { } }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => Inner.Read(buffer, offset, count);
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) => Inner.Write(buffer, offset, count);
+        }
+
+        """;
+
+    [Fact]
+    public Task Engine_that_tests_its_wrapper_for_tls_and_disposes_it_is_reported() => CSharpVerifier.VerifyAsync(Framed + """
+        sealed class Engine
+        {
+            private bool _secure;
+            private Framed? Wire { get; set; }
+
+            public void Attach(Framed wire)
+            {
+                _secure = wire.Inner is SslStream;
+                Wire = wire;
+            }
+
+            public void Disconnect()
+            {
+                if (Wire != null)
+                {
+                    {|TLS001:Wire.Dispose()|};
+                    Wire = null;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Engine_that_shuts_the_tested_stream_down_first_is_quiet() => CSharpVerifier.VerifyAsync(Framed + """
+        sealed class Engine
+        {
+            private Framed? Wire { get; set; }
+
+            public void Attach(Framed wire)
+            {
+                if (wire.Inner is SslStream) Wire = wire;
+            }
+
+            public async Task DisconnectAsync()
+            {
+                if (Wire == null) return;
+                if (Wire.Inner is SslStream ssl) await ssl.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                Wire.Dispose();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Engine_whose_wrapper_is_never_tested_for_tls_is_quiet() => CSharpVerifier.VerifyAsync(Framed + """
+        sealed class Engine
+        {
+            private Framed? Wire { get; set; }
+
+            public void Attach(Framed wire) => Wire = wire;
+
+            public void Disconnect() => Wire?.Dispose();
+        }
+        """);
 }
